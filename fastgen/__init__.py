@@ -1,0 +1,3 @@
+"""fastgen: complete, wired, tested FastAPI resources from one line."""
+
+__version__ = "0.1.0"

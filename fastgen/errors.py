@@ -1,0 +1,16 @@
+"""The one error type fastgen reports to users."""
+
+from __future__ import annotations
+
+
+class FastgenError(Exception):
+    """A problem with the user's input or environment.
+
+    The CLI prints ``message`` on one line and exits with ``exit_code``; nothing has
+    been written when it is raised.
+    """
+
+    def __init__(self, message: str, *, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
