@@ -1,0 +1,38 @@
+"""Whole-process timing: run a command several times, report the median."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def time_command(
+    command: Sequence[str],
+    *,
+    runs: int,
+    cwd: Path | None = None,
+    before_each: Callable[[int], None] | None = None,
+) -> list[float]:
+    """Wall-clock seconds of ``runs`` executions of ``command`` (each must succeed)."""
+    timings = []
+    for index in range(runs):
+        if before_each is not None:
+            before_each(index)
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+def report(label: str, timings: list[float], target: float) -> bool:
+    """Print median/min/max against the target; return whether the median meets it."""
+    median = statistics.median(timings)
+    verdict = "ok" if median <= target else "OVER TARGET"
+    print(
+        f"{label:<40} median {median:.3f} s  min {min(timings):.3f}  "
+        f"max {max(timings):.3f}  (n={len(timings)}, target <= {target} s: {verdict})"
+    )
+    return median <= target

@@ -1,0 +1,5 @@
+"""``python -m fastgen``."""
+
+from fastgen.cli import main
+
+main()

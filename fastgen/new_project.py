@@ -1,0 +1,135 @@
+"""``fastgen new project``: render the copier template into a new directory.
+
+The project is rendered into a staging directory next to the target and moved into
+place with one rename, so a failure never leaves a half-generated project behind.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from fastgen.dev_keys import write_dev_keys
+from fastgen.errors import FastgenError
+from fastgen.templates_dir import templates_dir
+
+Database = Literal["sqlite", "postgres"]
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class NewProject:
+    """What `new project` created (or, for a dry run, would create)."""
+
+    target: Path
+    files: list[str]
+    dry_run: bool
+
+
+def validate_project_name(name: str) -> str:
+    """Return the Python package-style slug of ``name`` or raise FastgenError."""
+    if not name:
+        raise FastgenError("project name is empty: pass a name such as my-app")
+    if not _NAME.fullmatch(name):
+        raise FastgenError(
+            f"project name {name!r} cannot become a Python package: start with a "
+            "letter and use only letters, digits, '-' and '_' (e.g. my-app)"
+        )
+    slug = name.lower().replace("-", "_")
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        raise FastgenError(
+            f"project name {name!r} is a Python keyword: choose another, "
+            f"e.g. {name}-api"
+        )
+    return slug
+
+
+def create_project(
+    name: str,
+    *,
+    parent: Path,
+    db: Database | None = None,
+    interactive: bool = False,
+    dry_run: bool = False,
+) -> NewProject:
+    """Render a new project named ``name`` under ``parent``."""
+    validate_project_name(name)
+    target = parent.resolve() / name
+    _check_target(target)
+    anchor = _nearest_existing(target.parent)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".fastgen-new-", dir=anchor))
+    except OSError as exc:
+        raise FastgenError(
+            f"cannot write to {anchor}: {exc.strerror}; choose another --path"
+        ) from exc
+    try:
+        rendered = staging / name
+        _render(rendered, name=name, db=db, interactive=interactive)
+        write_dev_keys(rendered)
+        files = _relative_files(rendered)
+        if not dry_run:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                target.rmdir()  # checked empty above
+            os.replace(rendered, target)
+    except OSError as exc:
+        raise FastgenError(
+            f"cannot write {target}: {exc.strerror or exc}; choose another --path"
+        ) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return NewProject(target=target, files=files, dry_run=dry_run)
+
+
+def _check_target(target: Path) -> None:
+    if target.is_file():
+        raise FastgenError(f"{target} is a file: choose another name or --path")
+    if target.is_dir() and any(target.iterdir()):
+        raise FastgenError(
+            f"{target} already exists and is not empty: choose another name or "
+            "--path, or remove it"
+        )
+    for ancestor in target.parents:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise FastgenError(
+                    f"{ancestor} is not a directory: choose another --path"
+                )
+            return
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _render(
+    destination: Path, *, name: str, db: Database | None, interactive: bool
+) -> None:
+    """Run copier; answers not given here come from its defaults or its questions."""
+    from copier import run_copy
+
+    data = {"project_name": name} | ({"db": db} if db else {})
+    run_copy(
+        str(templates_dir() / "project"),
+        str(destination),
+        data=data,
+        defaults=not interactive,
+        quiet=True,
+        unsafe=False,
+        vcs_ref=None,
+    )
+
+
+def _relative_files(root: Path) -> list[str]:
+    return sorted(
+        path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
+    )
