@@ -1,0 +1,132 @@
+"""The plan: rendered files held against the disk, as a plain value.
+
+Dry-run, idempotent re-runs, conflict detection and ``check`` all read the same plan.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Action(StrEnum):
+    """What applying the plan does to one file."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    IDENTICAL = "identical"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file of the plan: its path relative to the project, old and new text."""
+
+    path: str
+    action: Action
+    new: str
+    old: str | None = None
+
+    def diff(self) -> str:
+        """A unified diff from the file on disk to what fastgen would write."""
+        return "".join(
+            difflib.unified_diff(
+                (self.old or "").splitlines(keepends=True),
+                self.new.splitlines(keepends=True),
+                fromfile=f"a/{self.path}" if self.old is not None else "/dev/null",
+                tofile=f"b/{self.path}",
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every file a command would touch, in a stable order."""
+
+    changes: tuple[FileChange, ...]
+
+    @property
+    def conflicts(self) -> tuple[FileChange, ...]:
+        return tuple(c for c in self.changes if c.action is Action.CONFLICT)
+
+    @property
+    def writes(self) -> tuple[FileChange, ...]:
+        """The changes that write to disk when applied."""
+        return tuple(
+            c for c in self.changes if c.action in (Action.CREATE, Action.UPDATE)
+        )
+
+    @property
+    def is_noop(self) -> bool:
+        return all(c.action is Action.IDENTICAL for c in self.changes)
+
+    def forced(self) -> Plan:
+        """The plan with every conflict turned into an update (``--force``)."""
+        return Plan(
+            tuple(
+                (
+                    FileChange(c.path, Action.UPDATE, c.new, c.old)
+                    if c.action is Action.CONFLICT
+                    else c
+                )
+                for c in self.changes
+            )
+        )
+
+
+def content_hash(text: str) -> str:
+    """The hash the manifest records for a file fastgen wrote."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_plan(
+    root: Path,
+    rendered: Mapping[str, str],
+    *,
+    written_hashes: Mapping[str, str],
+    edited_in_place: frozenset[str] = frozenset(),
+) -> Plan:
+    """Compare ``rendered`` (path -> text) with the files under ``root``.
+
+    A file that exists with other content is an update when it is still exactly what
+    fastgen last wrote (``written_hashes``) or when fastgen edits it in place
+    (``edited_in_place``: wiring that keeps the user's own lines); otherwise it was
+    changed by hand, or was never fastgen's, and is a conflict.
+    """
+    changes = []
+    for path in sorted(rendered):
+        new = rendered[path]
+        old = _read(root / path)
+        changes.append(
+            FileChange(
+                path, _action(path, old, new, written_hashes, edited_in_place), new, old
+            )
+        )
+    return Plan(tuple(changes))
+
+
+def _action(
+    path: str,
+    old: str | None,
+    new: str,
+    written_hashes: Mapping[str, str],
+    edited_in_place: frozenset[str],
+) -> Action:
+    if old is None:
+        return Action.CREATE
+    if old == new:
+        return Action.IDENTICAL
+    if path in edited_in_place or written_hashes.get(path) == content_hash(old):
+        return Action.UPDATE
+    return Action.CONFLICT
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
