@@ -1,0 +1,91 @@
+"""Helpers for end-to-end tests that drive a generated project in subprocesses."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+# Settings of the outer shell must not leak into the generated project's runs.
+_PROJECT_ENV_NAMES = ("DATABASE_URL", "TEST_DATABASE_URL", "APP_ENV", "AUTH_JWKS_URL")
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """The environment for a subprocess inside a generated project."""
+    env = {k: v for k, v in os.environ.items() if k not in _PROJECT_ENV_NAMES}
+    env.pop("PYTHONPATH", None)
+    return env | overrides
+
+
+def run(
+    project: Path, *args: str, timeout: float = 600, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ARGS`` in ``project``; on failure, fail with its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=project,
+        env=project_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"`python -m {' '.join(args)}` exited {result.returncode}\n"
+        f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+    )
+    return result
+
+
+def generate_project(parent: Path, name: str = "demo") -> Path:
+    """Create a project with the installed fastgen, as a user would."""
+    run(parent, "fastgen", "new", "project", name, "--path", str(parent))
+    return parent / name
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(project: Path, **env: str) -> Iterator[str]:
+    """Run the project's app under uvicorn; yield its base URL once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+        cwd=project,
+        env=project_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(server, base_url)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_until_up(server: subprocess.Popen[str], base_url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = server.stdout.read() if server.stdout else ""
+            raise AssertionError(f"uvicorn exited {server.returncode}:\n{output}")
+        try:
+            httpx.get(f"{base_url}/api/v1/health", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"uvicorn did not answer at {base_url} within 30 s")
