@@ -1,0 +1,764 @@
+"""Wire generated resources into an existing FastAPI app by editing its source.
+
+Every public function takes source text and returns source text; the caller reads
+and writes the files. Edits are made on a libcst tree, so everything the edit does
+not touch (comments, blank lines, quoting, formatting) is reproduced byte for byte,
+and every edit is idempotent: running it on its own output changes nothing.
+
+Router target resolution (``wire_router`` with ``target=None``):
+
+* Candidates are module-level names assigned ``FastAPI(...)`` or ``APIRouter(...)``
+  (``fastapi.FastAPI(...)`` and annotated assignments included), plus apps built
+  inside module-level factory functions: a function whose body assigns
+  ``x = FastAPI(...)`` and contains ``return x`` is the candidate ``func():x``.
+* An *aggregator* is a candidate with at least one top-level
+  ``<candidate>.include_router(...)`` statement in its scope.
+* If there are aggregators, those that include another aggregator (``app`` mounting
+  an ``api_router`` that mounts the resources) are dropped, because new resources
+  belong next to their siblings in the innermost aggregating router. Exactly one
+  remaining aggregator is chosen; more than one is ambiguous.
+* With no aggregators, a single candidate is chosen; several are ambiguous.
+
+An explicit ``target`` is the ``attr`` of ``--router module:attr``: a candidate name
+(``api_router``, ``create_app():app``), a factory name (``create_app`` or
+``create_app()``) when that factory builds exactly one app, or any other name
+assigned at module level (``app = create_app()``).
+
+Ambiguity, a missing target or no candidate at all raises ``FastgenError`` naming
+the file, the candidates and ``--router``. The include goes after the target's last
+``include_router`` statement, else right after its assignment (module level) or
+right before ``return`` (factory); the import goes after the last top-level import
+that precedes the first include of the router (after a docstring or
+``from __future__`` block when there is none). Long imports are wrapped the way
+black wraps them, so black-formatted input stays black-formatted.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import libcst as cst
+import libcst.matchers as m
+
+from fastgen.errors import FastgenError
+
+LINE_LENGTH = 88
+_CONSTRUCTORS = frozenset({"FastAPI", "APIRouter"})
+_APP_CONSTRUCTORS = frozenset({"FastAPI"})
+_INDENT = "    "
+_Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A place ``include_router`` calls can go: a variable, maybe inside a factory."""
+
+    variable: str
+    function: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name shown to users and accepted as an explicit target."""
+        if self.function is None:
+            return self.variable
+        return f"{self.function}():{self.variable}"
+
+
+# --------------------------------------------------------------------------- API
+
+
+def wire_router(
+    source: str,
+    *,
+    module: str,
+    alias: str,
+    target: str | None = None,
+    path: str = "<source>",
+) -> str:
+    """Import ``router`` from ``module`` as ``alias`` and include it in the app.
+
+    An existing import of the same router (under any name, or of its module) is
+    reused, and an existing ``include_router`` of it anywhere in the file, with any
+    extra arguments, counts as wired. ``path`` is only used in error messages.
+    """
+    _check_names(module, alias)
+    tree = _parse(source, path)
+    refs = _router_refs(tree, module)
+    if not refs:
+        _check_alias_free(tree, alias, path)
+    ref = refs[0] if refs else alias
+    if not _has_include(tree, refs or [alias]):
+        tree = _add_include(tree, _resolve_target(tree, target, path), ref)
+    if not refs:
+        statement = _import_statement(module, "router", alias, noqa=False)
+        tree = _add_import(tree, statement, before=_first_include_index(tree, ref))
+    return tree.code
+
+
+def register_model(
+    source: str, *, module: str, name: str, path: str = "<source>"
+) -> str:
+    """Import model ``name`` from ``module`` so Alembic sees its table.
+
+    When the file has a literal ``__all__`` list or tuple the name is appended to it;
+    otherwise the import carries a ``# noqa: F401`` comment.
+    """
+    _check_names(module, name)
+    tree = _parse(source, path)
+    exported = _find_all(tree) is not None
+    bound = _model_binding(tree, module, name)
+    if bound is None:
+        statement = _import_statement(module, name, name, noqa=not exported)
+        tree = _add_import(tree, statement, before=len(tree.body))
+        bound = name
+    if exported:
+        tree = _ensure_exported(tree, bound)
+    return tree.code
+
+
+def find_router_targets(source: str) -> list[str]:
+    """Return the names ``wire_router`` can target, in source order."""
+    return [target.name for target in _find_targets(_parse(source, "<source>"))]
+
+
+def has_router_wiring(source: str, *, module: str, alias: str) -> bool:
+    """Tell whether the router from ``module`` is imported and included.
+
+    This is exactly when ``wire_router`` would leave the source unchanged. The
+    router counts as imported under any name, so ``alias`` (taken for symmetry with
+    ``wire_router``) does not affect the answer.
+    """
+    tree = _parse(source, "<source>")
+    refs = _router_refs(tree, module)
+    return bool(refs) and _has_include(tree, refs)
+
+
+def has_model_registration(source: str, *, module: str, name: str) -> bool:
+    """Tell whether model ``name`` is imported (and exported, if ``__all__`` exists)."""
+    tree = _parse(source, "<source>")
+    bound = _model_binding(tree, module, name)
+    found = _find_all(tree)
+    if bound is None or found is None:
+        return bound is not None
+    return bound in _exported_names(found[2])
+
+
+# ------------------------------------------------------------------ parsing help
+
+
+def _parse(source: str, path: str) -> cst.Module:
+    """Parse ``source``, reporting syntax errors as a FastgenError."""
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise FastgenError(
+            f"cannot parse {path}: {error.message} (line {error.raw_line}); "
+            "fix the syntax error and re-run"
+        ) from error
+
+
+def _check_names(module: str, name: str) -> None:
+    """Reject a module path or name that cannot appear in an import (a caller bug)."""
+    for part in [*module.split("."), name]:
+        if not part.isidentifier() or keyword.iskeyword(part):
+            raise ValueError(f"cannot import {name!r} from {module!r}")
+
+
+def _dotted(node: cst.CSTNode | None) -> str | None:
+    """Return ``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def _small_statements(stmt: cst.CSTNode) -> Sequence[cst.BaseSmallStatement]:
+    """The small statements of a simple statement line (none for compound ones)."""
+    return stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
+
+
+def _assignment(small: cst.BaseSmallStatement) -> tuple[list[str], cst.CSTNode]:
+    """Names bound by a plain or annotated assignment, and the assigned value."""
+    if isinstance(small, cst.Assign):
+        names = [_dotted(t.target) for t in small.targets]
+        return [n for n in names if n is not None and "." not in n], small.value
+    if isinstance(small, cst.AnnAssign) and small.value is not None:
+        name = _dotted(small.target)
+        return ([name] if name is not None and "." not in name else []), small.value
+    return [], small
+
+
+def _assigned_names(stmt: cst.CSTNode) -> list[str]:
+    """Names assigned by a statement line, whatever the value."""
+    return [n for small in _small_statements(stmt) for n in _assignment(small)[0]]
+
+
+def _constructed_names(stmt: cst.CSTNode, kinds: frozenset[str]) -> list[str]:
+    """Names assigned a call to one of ``kinds`` (``FastAPI``, ``fastapi.FastAPI``)."""
+    names: list[str] = []
+    for small in _small_statements(stmt):
+        targets, value = _assignment(small)
+        if isinstance(value, cst.Call):
+            func = _dotted(value.func) or ""
+            if func.rsplit(".", 1)[-1] in kinds:
+                names.extend(targets)
+    return names
+
+
+# ---------------------------------------------------------------- include calls
+
+
+def _include_calls(node: cst.CSTNode) -> list[cst.Call]:
+    """Every ``<anything>.include_router(...)`` call under ``node``."""
+    matcher = m.Call(func=m.Attribute(attr=m.Name("include_router")))
+    return [call for call in m.findall(node, matcher) if isinstance(call, cst.Call)]
+
+
+def _router_arg(call: cst.Call) -> str | None:
+    """The dotted router passed to ``include_router`` (positionally or by keyword)."""
+    for arg in call.args:
+        if arg.keyword is None and not arg.star:
+            return _dotted(arg.value)
+        if arg.keyword is not None and arg.keyword.value == "router":
+            return _dotted(arg.value)
+    return None
+
+
+def _has_include(tree: cst.Module, refs: Sequence[str]) -> bool:
+    """Whether any ``include_router`` call in the file includes one of ``refs``."""
+    return any(_router_arg(call) in refs for call in _include_calls(tree))
+
+
+def _first_include_index(tree: cst.Module, ref: str) -> int:
+    """Index of the first top-level statement that includes ``ref``."""
+    for index, stmt in enumerate(tree.body):
+        if any(_router_arg(call) == ref for call in _include_calls(stmt)):
+            return index
+    return len(tree.body)
+
+
+def _statement_includes(stmt: cst.BaseStatement, variable: str) -> list[str | None]:
+    """Routers included by ``stmt`` when it is ``variable.include_router(...)``."""
+    included: list[str | None] = []
+    for small in _small_statements(stmt):
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            func = small.value.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value == "include_router"
+                and _dotted(func.value) == variable
+            ):
+                included.append(_router_arg(small.value))
+    return included
+
+
+def _include_indices(body: Sequence[cst.BaseStatement], variable: str) -> list[int]:
+    """Indices of the ``variable.include_router(...)`` statements in ``body``."""
+    return [i for i, stmt in enumerate(body) if _statement_includes(stmt, variable)]
+
+
+# ---------------------------------------------------------------------- imports
+
+
+def _import_module_name(node: cst.ImportFrom) -> str:
+    """The module of a from-import, with its leading dots (``.posts.router``)."""
+    dots = "." * len(node.relative)
+    return dots + (_dotted(node.module) or "")
+
+
+def _module_matches(imported: str, module: str) -> bool:
+    """Whether an (absolute or relative) imported module name is ``module``.
+
+    Relative imports are matched on their tail, as the package is not known here.
+    """
+    if imported == module:
+        return True
+    tail = imported.lstrip(".")
+    return imported.startswith(".") and bool(tail) and module.endswith(f".{tail}")
+
+
+def _join_module(parent: str, child: str) -> str:
+    """Join a (possibly relative) package name and a submodule name."""
+    return parent + child if parent.endswith(".") else f"{parent}.{child}"
+
+
+def _alias_names(alias: cst.ImportAlias) -> tuple[str, str]:
+    """The imported dotted name and the name it is bound to."""
+    imported = _dotted(alias.name) or ""
+    bound = _dotted(alias.asname.name) if alias.asname is not None else None
+    return imported, bound or imported
+
+
+def _router_refs(tree: cst.Module, module: str) -> list[str]:
+    """Expressions that name ``module``'s ``router`` through the file's imports."""
+    refs: list[str] = []
+    for node in m.findall(tree, m.Import() | m.ImportFrom()):
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                imported, bound = _alias_names(alias)
+                if imported == module:
+                    refs.append(f"{bound}.router")
+        elif isinstance(node, cst.ImportFrom) and not isinstance(
+            node.names, cst.ImportStar
+        ):
+            source = _import_module_name(node)
+            for alias in node.names:
+                imported, bound = _alias_names(alias)
+                if imported == "router" and _module_matches(source, module):
+                    refs.append(bound)
+                elif _module_matches(_join_module(source, imported), module):
+                    refs.append(f"{bound}.router")
+    return refs
+
+
+def _model_binding(tree: cst.Module, module: str, name: str) -> str | None:
+    """The name model ``name`` from ``module`` is bound to by a top-level import."""
+    for stmt in tree.body:
+        for small in _small_statements(stmt):
+            if not isinstance(small, cst.ImportFrom) or isinstance(
+                small.names, cst.ImportStar
+            ):
+                continue
+            if _module_matches(_import_module_name(small), module):
+                for alias in small.names:
+                    imported, bound = _alias_names(alias)
+                    if imported == name:
+                        return bound
+    return None
+
+
+def _top_level_names(tree: cst.Module) -> set[str]:
+    """Names bound at module level by imports, assignments, functions and classes."""
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            names.add(stmt.name.value)
+        names.update(_assigned_names(stmt))
+        for small in _small_statements(stmt):
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                names.update(_alias_names(a)[1].split(".")[0] for a in small.names)
+    return names
+
+
+def _check_alias_free(tree: cst.Module, alias: str, path: str) -> None:
+    """Refuse to shadow a module-level name that is not the router being wired."""
+    if alias in _top_level_names(tree):
+        raise FastgenError(
+            f"cannot import the router as {alias} in {path}: that name is already "
+            "used there for something else; rename it there and re-run"
+        )
+
+
+def _import_statement(
+    module: str, name: str, alias: str, *, noqa: bool
+) -> cst.SimpleStatementLine:
+    """``from module import name [as alias]``, wrapped the way black would."""
+    item = name if alias == name else f"{name} as {alias}"
+    comment = "  # noqa: F401" if noqa else ""
+    line = f"from {module} import {item}{comment}"
+    if len(line) > LINE_LENGTH:
+        line = f"from {module} import (\n{_INDENT}{item},{comment}\n)"
+    return cst.ensure_type(cst.parse_statement(line + "\n"), cst.SimpleStatementLine)
+
+
+def _is_import(stmt: cst.BaseStatement) -> bool:
+    """Whether a top-level statement line is an import."""
+    return any(
+        isinstance(small, (cst.Import, cst.ImportFrom))
+        for small in _small_statements(stmt)
+    )
+
+
+def _is_future_import(stmt: cst.BaseStatement) -> bool:
+    """Whether a statement line is a ``from __future__`` import."""
+    return any(
+        isinstance(small, cst.ImportFrom) and _dotted(small.module) == "__future__"
+        for small in _small_statements(stmt)
+    )
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    """Whether a statement line is a bare string (a docstring in first position)."""
+    smalls = _small_statements(stmt)
+    return (
+        len(smalls) == 1
+        and isinstance(smalls[0], cst.Expr)
+        and isinstance(smalls[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _import_index(body: Sequence[cst.BaseStatement], before: int) -> int:
+    """Where a new import goes: after the last import preceding ``before``."""
+    imports = [i for i, stmt in enumerate(body[:before]) if _is_import(stmt)]
+    if imports:
+        return imports[-1] + 1
+    return 1 if body and before > 0 and _is_docstring(body[0]) else 0
+
+
+def _add_import(
+    tree: cst.Module, statement: cst.SimpleStatementLine, *, before: int
+) -> cst.Module:
+    """Insert an import after the imports that precede statement ``before``.
+
+    A blank line separates it from a docstring or ``from __future__`` block above,
+    and from non-import code below (as black requires).
+    """
+    body = list(tree.body)
+    index = _import_index(body, before)
+    after_header = index > 0 and (
+        (index == 1 and _is_docstring(body[0])) or _is_future_import(body[index - 1])
+    )
+    blank = [cst.EmptyLine()] if after_header else []
+    body.insert(index, statement.with_changes(leading_lines=blank))
+    if index + 1 < len(body) and not _is_import(body[index + 1]):
+        body[index + 1] = _with_blank_line_above(body[index + 1])
+    newline = tree.has_trailing_newline or len(body) == 1
+    return tree.with_changes(body=body, has_trailing_newline=newline)
+
+
+def _with_blank_line_above(stmt: _Statement) -> _Statement:
+    """Make sure a statement starts with a blank line (before any comment)."""
+    leading = stmt.leading_lines
+    if leading and leading[0].comment is None:
+        return stmt
+    return stmt.with_changes(leading_lines=[cst.EmptyLine(), *leading])
+
+
+# --------------------------------------------------------------------- targets
+
+
+def _find_targets(tree: cst.Module) -> list[_Target]:
+    """Module-level FastAPI/APIRouter names and factory-built apps, in order."""
+    targets: list[_Target] = []
+    for stmt in tree.body:
+        if isinstance(stmt, cst.FunctionDef):
+            targets.extend(_factory_targets(stmt))
+        else:
+            names = _constructed_names(stmt, _CONSTRUCTORS)
+            targets.extend(_Target(name) for name in names)
+    return list(dict.fromkeys(targets))
+
+
+def _returns(stmt: cst.BaseStatement, variable: str) -> bool:
+    """Whether a statement line is ``return variable``."""
+    return any(
+        isinstance(small, cst.Return) and _dotted(small.value) == variable
+        for small in _small_statements(stmt)
+    )
+
+
+def _factory_targets(func: cst.FunctionDef) -> list[_Target]:
+    """Apps a function builds with ``FastAPI(...)`` and returns."""
+    if not isinstance(func.body, cst.IndentedBlock):
+        return []
+    body = func.body.body
+    built = [n for stmt in body for n in _constructed_names(stmt, _APP_CONSTRUCTORS)]
+    return [
+        _Target(name, func.name.value)
+        for name in dict.fromkeys(built)
+        if any(_returns(stmt, name) for stmt in body)
+    ]
+
+
+def _factory(tree: cst.Module, name: str) -> tuple[int, cst.FunctionDef]:
+    """The top-level factory function called ``name`` and its index."""
+    for index, stmt in enumerate(tree.body):
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == name:
+            return index, stmt
+    raise LookupError(name)
+
+
+def _body_of(tree: cst.Module, target: _Target) -> Sequence[cst.BaseStatement]:
+    """The statements of the scope that owns ``target``."""
+    if target.function is None:
+        return tree.body
+    block = _factory(tree, target.function)[1].body
+    return block.body if isinstance(block, cst.IndentedBlock) else ()
+
+
+def _replace_body(
+    tree: cst.Module, target: _Target, body: Sequence[cst.BaseStatement]
+) -> cst.Module:
+    """Return ``tree`` with the body of ``target``'s scope replaced."""
+    if target.function is None:
+        return tree.with_changes(body=body)
+    index, func = _factory(tree, target.function)
+    new_func = func.with_changes(body=func.body.with_changes(body=body))
+    return tree.with_changes(
+        body=[*tree.body[:index], new_func, *tree.body[index + 1 :]]
+    )
+
+
+def _include_anchor(body: Sequence[cst.BaseStatement], target: _Target) -> int:
+    """Where a new include goes in the target's scope.
+
+    After the last include of the target, else right after its assignment (module
+    level) or right before ``return`` (factory).
+    """
+    includes = _include_indices(body, target.variable)
+    if includes:
+        return includes[-1] + 1
+    if target.function is None:
+        assigned = [
+            i for i, stmt in enumerate(body) if target.variable in _assigned_names(stmt)
+        ]
+        return assigned[-1] + 1
+    returns = [i for i, stmt in enumerate(body) if _returns(stmt, target.variable)]
+    return returns[-1]
+
+
+def _add_include(tree: cst.Module, target: _Target, ref: str) -> cst.Module:
+    """Add ``target.include_router(ref)`` to the target's scope."""
+    body = list(_body_of(tree, target))
+    statement = cst.parse_statement(f"{target.variable}.include_router({ref})\n")
+    body.insert(_include_anchor(body, target), statement)
+    return _replace_body(tree, target, body)
+
+
+def _included_by(tree: cst.Module, target: _Target) -> list[str | None]:
+    """Routers the target includes with top-level statements of its scope."""
+    return [
+        ref
+        for stmt in _body_of(tree, target)
+        for ref in _statement_includes(stmt, target.variable)
+    ]
+
+
+def _preferred_target(tree: cst.Module, targets: list[_Target]) -> _Target | None:
+    """Apply the priority rules of the module docstring; None when ambiguous."""
+    included = {target: _included_by(tree, target) for target in targets}
+    aggregators = [target for target in targets if included[target]]
+    if not aggregators:
+        return targets[0] if len(targets) == 1 else None
+    names = {t.variable for t in aggregators if t.function is None}
+    innermost = [
+        target
+        for target in aggregators
+        if not any(ref in names - {target.variable} for ref in included[target])
+    ]
+    return innermost[0] if len(innermost) == 1 else None
+
+
+def _explicit_target(
+    tree: cst.Module, targets: list[_Target], name: str
+) -> list[_Target]:
+    """Targets matching an explicit ``--router`` attribute."""
+    bare = name.removesuffix("()")
+    matches = [
+        target
+        for target in targets
+        if target.name == name
+        or (target.function is not None and target.function == bare)
+    ]
+    if matches or not name.isidentifier():
+        return matches
+    assigned = any(name in _assigned_names(stmt) for stmt in tree.body)
+    return [_Target(name)] if assigned else []
+
+
+def _resolve_target(tree: cst.Module, target: str | None, path: str) -> _Target:
+    """Pick where the include goes, or explain why that is impossible."""
+    candidates = _find_targets(tree)
+    if target is not None:
+        matches = _explicit_target(tree, candidates, target)
+        if len(matches) == 1:
+            return matches[0]
+        problem = f"cannot find router target {target!r} in {path}"
+        raise FastgenError(_target_error(problem, candidates, path))
+    if not candidates:
+        problem = f"cannot find where to wire the router in {path}"
+        raise FastgenError(_target_error(problem, candidates, path))
+    chosen = _preferred_target(tree, candidates)
+    if chosen is None:
+        problem = f"cannot choose where to wire the router in {path}"
+        raise FastgenError(_target_error(problem, candidates, path))
+    return chosen
+
+
+def _target_error(problem: str, candidates: list[_Target], path: str) -> str:
+    """One-line message naming the candidates and the ``--router`` option."""
+    hint = _module_hint(path)
+    if not candidates:
+        return (
+            f"{problem}: it has no FastAPI() or APIRouter() assignment; "
+            f"pass --router {hint}:NAME naming your app or router"
+        )
+    names = ", ".join(target.name for target in candidates)
+    example = candidates[-1].function or candidates[-1].variable
+    return (
+        f"{problem}: candidates are {names}; "
+        f"pass --router {hint}:NAME, e.g. --router {hint}:{example}"
+    )
+
+
+def _module_hint(path: str) -> str:
+    """``app/main.py`` -> ``app.main`` for messages; ``MODULE`` when unknown."""
+    relative = path.replace("\\", "/")
+    if not relative.endswith(".py") or relative.startswith("/"):
+        return "MODULE"
+    return relative.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+# -------------------------------------------------------------------- __all__
+
+
+_Sequence: TypeAlias = cst.List | cst.Tuple
+_Exports: TypeAlias = tuple[int, cst.SimpleStatementLine, _Sequence]
+
+
+def _find_all(tree: cst.Module) -> _Exports | None:
+    """The last top-level ``__all__ = [...]`` (or tuple), its statement and index."""
+    found: _Exports | None = None
+    for index, stmt in enumerate(tree.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            names, value = _assignment(small)
+            if names == ["__all__"] and isinstance(value, (cst.List, cst.Tuple)):
+                if isinstance(value, cst.List) or value.lpar:
+                    found = index, stmt, value
+    return found
+
+
+def _exported_names(seq: _Sequence) -> list[str]:
+    """The string values listed in ``__all__``."""
+    values = [
+        element.value.evaluated_value
+        for element in seq.elements
+        if isinstance(element.value, cst.SimpleString)
+    ]
+    return [value for value in values if isinstance(value, str)]
+
+
+def _ensure_exported(tree: cst.Module, name: str) -> cst.Module:
+    """Append ``name`` to ``__all__`` unless it is already listed."""
+    found = _find_all(tree)
+    if found is None or name in _exported_names(found[2]):
+        return tree
+    index, stmt, seq = found
+    new_stmt = _replace_value(stmt, seq, _appended(seq, name))
+    if _too_long(tree, new_stmt):
+        new_stmt = _replace_value(stmt, seq, _exploded(_appended(seq, name)))
+    return tree.with_changes(
+        body=[*tree.body[:index], new_stmt, *tree.body[index + 1 :]]
+    )
+
+
+def _replace_value(
+    stmt: cst.SimpleStatementLine, old: cst.CSTNode, new: cst.CSTNode
+) -> cst.SimpleStatementLine:
+    """Replace the assigned value ``old`` of one of the statement's assignments."""
+    body = [
+        small.with_changes(value=new) if getattr(small, "value", None) is old else small
+        for small in stmt.body
+    ]
+    return stmt.with_changes(body=body)
+
+
+def _too_long(tree: cst.Module, stmt: cst.SimpleStatementLine) -> bool:
+    """Whether a one-line statement exceeds black's line length."""
+    lines = tree.code_for_node(stmt.with_changes(leading_lines=())).splitlines()
+    return len(lines) == 1 and len(lines[0]) > LINE_LENGTH
+
+
+def _opening(seq: _Sequence) -> cst.BaseParenthesizableWhitespace:
+    """Whitespace after the opening bracket or parenthesis."""
+    if isinstance(seq, cst.List):
+        return seq.lbracket.whitespace_after
+    return seq.lpar[-1].whitespace_after
+
+
+def _closing(seq: _Sequence) -> cst.BaseParenthesizableWhitespace:
+    """Whitespace before the closing bracket (holds the last entry's comment)."""
+    if isinstance(seq, cst.List):
+        return seq.rbracket.whitespace_before
+    return seq.rpar[0].whitespace_before
+
+
+def _with_brackets(
+    seq: _Sequence,
+    opening: cst.BaseParenthesizableWhitespace,
+    closing: cst.BaseParenthesizableWhitespace,
+) -> _Sequence:
+    """``seq`` with new whitespace inside its brackets or parentheses."""
+    if isinstance(seq, cst.List):
+        return seq.with_changes(
+            lbracket=seq.lbracket.with_changes(whitespace_after=opening),
+            rbracket=seq.rbracket.with_changes(whitespace_before=closing),
+        )
+    lpar = seq.lpar[-1].with_changes(whitespace_after=opening)
+    rpar = seq.rpar[0].with_changes(whitespace_before=closing)
+    return seq.with_changes(lpar=[*seq.lpar[:-1], lpar], rpar=[rpar, *seq.rpar[1:]])
+
+
+def _quote(seq: _Sequence) -> str:
+    """The quote character the existing entries use (double by default)."""
+    for element in seq.elements:
+        if isinstance(element.value, cst.SimpleString):
+            return element.value.quote[0]
+    return '"'
+
+
+def _bare(whitespace: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    """A line break shaped like ``whitespace`` but without comments or blank lines."""
+    return whitespace.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+
+
+def _separator(seq: _Sequence) -> cst.BaseParenthesizableWhitespace:
+    """What goes between two entries: a bare line break or a single space."""
+    elements = seq.elements
+    previous = elements[-2].comma if len(elements) > 1 else None
+    whitespace = (
+        previous.whitespace_after if isinstance(previous, cst.Comma) else _opening(seq)
+    )
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return _bare(whitespace)
+    return cst.SimpleWhitespace(" ")
+
+
+def _appended(seq: _Sequence, name: str) -> _Sequence:
+    """``seq`` with a string entry for ``name`` added, following its layout.
+
+    In a one-per-line sequence the new entry gets its own line (with a trailing
+    comma if the old last entry had one), and a comment on the old last line stays
+    on that line.
+    """
+    quote = _quote(seq)
+    new = cst.Element(cst.SimpleString(f"{quote}{name}{quote}"))
+    elements = list(seq.elements)
+    if not elements:
+        return seq.with_changes(elements=[new])
+    last, separator, closing = elements[-1], _separator(seq), _closing(seq)
+    if not (
+        isinstance(separator, cst.ParenthesizedWhitespace)
+        and isinstance(closing, cst.ParenthesizedWhitespace)
+    ):
+        elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        return seq.with_changes(elements=[*elements, new])
+    line = closing.with_changes(indent=separator.indent, last_line=separator.last_line)
+    comma = last.comma if isinstance(last.comma, cst.Comma) else cst.Comma()
+    elements[-1] = last.with_changes(comma=comma.with_changes(whitespace_after=line))
+    new = new.with_changes(comma=last.comma)
+    return _with_brackets(seq, _opening(seq), _bare(closing)).with_changes(
+        elements=[*elements, new]
+    )
+
+
+def _exploded(seq: _Sequence) -> _Sequence:
+    """One entry per line with a trailing comma, as black splits long literals."""
+    line = cst.ParenthesizedWhitespace(last_line=cst.SimpleWhitespace(_INDENT))
+    elements = [
+        element.with_changes(comma=cst.Comma(whitespace_after=line))
+        for element in seq.elements
+    ]
+    elements[-1] = elements[-1].with_changes(comma=cst.Comma())
+    return _with_brackets(seq, line, cst.ParenthesizedWhitespace()).with_changes(
+        elements=elements
+    )
