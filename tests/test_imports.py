@@ -1,0 +1,25 @@
+"""Generated import blocks follow ruff's isort order."""
+
+from fastgen.imports import ImportSet
+
+
+def test_sections_kinds_and_name_order() -> None:
+    imports = ImportSet()
+    imports.add("sqlmodel", "select", "SQLModel", "Field", "col")
+    imports.add("app.core.errors", "NotFoundError")
+    imports.add("uuid")
+    imports.add("datetime", "datetime", "UTC")
+    imports.add("sqlalchemy")
+    imports.add("app.core.db", "SessionDep")
+    imports.add("decimal", "Decimal")
+    assert imports.render() == (
+        "import uuid\n"
+        "from datetime import UTC, datetime\n"
+        "from decimal import Decimal\n"
+        "\n"
+        "import sqlalchemy\n"
+        "from sqlmodel import Field, SQLModel, col, select\n"
+        "\n"
+        "from app.core.db import SessionDep\n"
+        "from app.core.errors import NotFoundError"
+    )
