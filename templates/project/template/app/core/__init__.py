@@ -1,0 +1,1 @@
+"""Shared machinery: settings, database, auth, errors, responses, logging."""

@@ -1,0 +1,123 @@
+"""Async database engine, sessions and the metadata naming convention."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.config import Settings
+
+#: Deterministic constraint names, so migrations are identical on every database
+#: and constraints can be dropped by name later.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+# Neon suspends idle computes after 5 minutes; recycle connections before that.
+POSTGRES_POOL_RECYCLE_SECONDS = 240
+
+_SSL_MODES = frozenset(
+    {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+)
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """A database URL translated for SQLAlchemy's async drivers."""
+
+    url: str
+    connect_args: dict[str, Any] = field(default_factory=dict)
+    engine_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the URL targets SQLite."""
+        return self.url.startswith("sqlite")
+
+
+def normalize_database_url(raw_url: str) -> DatabaseConfig:
+    """Translate a database URL, as a provider prints it, for the async drivers.
+
+    ``postgres://`` and ``postgresql://`` use asyncpg and ``sqlite://`` uses
+    aiosqlite. libpq-only query parameters are translated: ``sslmode`` becomes
+    asyncpg's ``ssl`` argument and ``channel_binding`` is dropped. Pooler hosts
+    (Neon's ``-pooler`` endpoints, PgBouncer in transaction mode) cannot keep
+    prepared statements, so statement caching is disabled for them.
+    """
+    url = make_url(raw_url.strip())
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return DatabaseConfig(
+            url=url.set(drivername="sqlite+aiosqlite").render_as_string(
+                hide_password=False
+            )
+        )
+    if backend not in {"postgres", "postgresql"}:
+        raise ValueError(
+            f"Unsupported database {backend!r}: use a PostgreSQL or SQLite URL"
+        )
+
+    connect_args: dict[str, Any] = {}
+    query = dict(url.query)
+    ssl_mode = query.pop("sslmode", None)
+    if isinstance(ssl_mode, str):
+        if ssl_mode not in _SSL_MODES:
+            raise ValueError(f"Unsupported sslmode {ssl_mode!r} in DATABASE_URL")
+        connect_args["ssl"] = ssl_mode
+    query.pop("channel_binding", None)
+    if url.host and "-pooler" in url.host:
+        connect_args["statement_cache_size"] = 0
+        query["prepared_statement_cache_size"] = "0"
+
+    url = url.set(drivername="postgresql+asyncpg", query=query)
+    return DatabaseConfig(
+        url=url.render_as_string(hide_password=False),
+        connect_args=connect_args,
+        engine_kwargs={
+            "pool_pre_ping": True,
+            "pool_recycle": POSTGRES_POOL_RECYCLE_SECONDS,
+        },
+    )
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """Create the async engine for ``settings.database_url``."""
+    config = normalize_database_url(settings.database_url)
+    engine = create_async_engine(
+        config.url, connect_args=config.connect_args, **config.engine_kwargs
+    )
+    if config.is_sqlite:
+        event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Create the factory of SQLModel sessions used by :func:`get_session`."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield a session for one request; uncommitted work is rolled back."""
+    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    async with factory() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

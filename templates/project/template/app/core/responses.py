@@ -1,0 +1,48 @@
+"""Success envelopes and pagination parameters."""
+
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+
+
+class DataResponse(BaseModel, Generic[T]):
+    """Envelope of a single item: ``{"data": ...}``."""
+
+    data: T
+
+
+class Page(BaseModel, Generic[T]):
+    """Envelope of one page of a collection."""
+
+    data: list[T]
+    total: int = Field(ge=0, description="Number of items across all pages.")
+    page: int = Field(ge=1, description="1-based page number.")
+    page_size: int = Field(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+
+
+class PageParams:
+    """``page`` and ``page_size`` query parameters, bounded."""
+
+    def __init__(
+        self,
+        page: Annotated[int, Query(ge=1, description="1-based page number.")] = 1,
+        page_size: Annotated[
+            int,
+            Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (max 100)."),
+        ] = 50,
+    ) -> None:
+        self.page = page
+        self.page_size = page_size
+
+    @property
+    def offset(self) -> int:
+        """Number of items to skip to reach this page."""
+        return (self.page - 1) * self.page_size
+
+
+PageParamsDep = Annotated[PageParams, Depends()]

@@ -1,0 +1,60 @@
+"""Application factory and the ASGI application served by uvicorn."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import PROJECT_DESCRIPTION, PROJECT_NAME, VERSION
+from app.api import api_router
+from app.core.auth import TokenVerifier
+from app.core.config import Settings, get_settings
+from app.core.db import create_engine, create_session_factory
+from app.core.errors import install_error_handlers
+from app.core.logging import RequestIDMiddleware, configure_logging
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    token_verifier: TokenVerifier | None = None,
+) -> FastAPI:
+    """Build the application.
+
+    ``engine`` and ``token_verifier`` default to ones built from ``settings``;
+    tests pass their own (an isolated database, a mocked JWKS endpoint). The
+    application disposes of both when it shuts down.
+    """
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    db_engine = engine or create_engine(settings)
+    verifier = token_verifier or TokenVerifier(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await verifier.aclose()
+            await db_engine.dispose()
+
+    app = FastAPI(
+        title=PROJECT_NAME,
+        description=PROJECT_DESCRIPTION,
+        version=VERSION,
+        lifespan=lifespan,
+        max_body_size=settings.max_body_size,
+    )
+    app.state.settings = settings
+    app.state.engine = db_engine
+    app.state.session_factory = create_session_factory(db_engine)
+    app.state.token_verifier = verifier
+    app.add_middleware(RequestIDMiddleware)
+    install_error_handlers(app)
+    app.include_router(api_router)
+    return app
+
+
+app = create_app()

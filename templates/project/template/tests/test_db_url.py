@@ -1,0 +1,73 @@
+"""Translation of database URLs for the async drivers."""
+
+import pytest
+
+from app.core.db import normalize_database_url
+
+POSTGRES_ENGINE_KWARGS = {"pool_pre_ping": True, "pool_recycle": 240}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "postgres://user:pw@localhost:5432/app",
+        "postgresql://user:pw@localhost:5432/app",
+        "postgresql+asyncpg://user:pw@localhost:5432/app",
+    ],
+)
+def test_postgres_urls_use_asyncpg(raw: str) -> None:
+    config = normalize_database_url(raw)
+
+    assert config.url == "postgresql+asyncpg://user:pw@localhost:5432/app"
+    assert config.connect_args == {}
+    assert config.engine_kwargs == POSTGRES_ENGINE_KWARGS
+    assert not config.is_sqlite
+
+
+def test_neon_pooler_url_as_printed_by_neon() -> None:
+    config = normalize_database_url(
+        "postgresql://neondb_owner:s3cr%40t@ep-cool-darkness-123456-pooler"
+        ".eu-central-1.aws.neon.tech/neondb?sslmode=require&channel_binding=require"
+    )
+
+    assert config.url == (
+        "postgresql+asyncpg://neondb_owner:s3cr%40t@ep-cool-darkness-123456-pooler"
+        ".eu-central-1.aws.neon.tech/neondb?prepared_statement_cache_size=0"
+    )
+    assert config.connect_args == {"ssl": "require", "statement_cache_size": 0}
+    assert config.engine_kwargs == POSTGRES_ENGINE_KWARGS
+
+
+def test_neon_direct_url_keeps_statement_cache() -> None:
+    config = normalize_database_url(
+        "postgresql://u:p@ep-cool-darkness-123456.eu-central-1.aws.neon.tech/db"
+        "?sslmode=verify-full"
+    )
+
+    assert "prepared_statement_cache_size" not in config.url
+    assert config.connect_args == {"ssl": "verify-full"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("sqlite:///./app.db", "sqlite+aiosqlite:///./app.db"),
+        ("sqlite+aiosqlite:///./app.db", "sqlite+aiosqlite:///./app.db"),
+        ("sqlite:////tmp/app.db", "sqlite+aiosqlite:////tmp/app.db"),
+    ],
+)
+def test_sqlite_urls_use_aiosqlite(raw: str, expected: str) -> None:
+    config = normalize_database_url(raw)
+
+    assert config.url == expected
+    assert config.connect_args == {}
+    assert config.engine_kwargs == {}
+    assert config.is_sqlite
+
+
+@pytest.mark.parametrize(
+    "raw", ["mysql://u@localhost/app", "postgresql://u@h/db?sslmode=bogus"]
+)
+def test_unsupported_urls_are_rejected(raw: str) -> None:
+    with pytest.raises(ValueError, match="Unsupported"):
+        normalize_database_url(raw)
