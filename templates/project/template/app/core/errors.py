@@ -93,8 +93,12 @@ class NotFoundError(AppError):
 class ConflictError(AppError):
     """The request conflicts with the current state of the data."""
 
-    def __init__(self, detail: str = "Resource already exists") -> None:
-        super().__init__(status.HTTP_409_CONFLICT, "CONFLICT", detail)
+    def __init__(
+        self,
+        detail: str = "Resource already exists",
+        field_errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(status.HTTP_409_CONFLICT, "CONFLICT", detail, field_errors)
 
 
 class UnauthorizedError(AppError):
