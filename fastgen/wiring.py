@@ -27,15 +27,25 @@ assigned at module level (``app = create_app()``).
 Ambiguity, a missing target or no candidate at all raises ``FastgenError`` naming
 the file, the candidates and ``--router``. The include goes after the target's last
 ``include_router`` statement, else right after its assignment (module level) or
-right before ``return`` (factory); the import goes after the last top-level import
-that precedes the first include of the router (after a docstring or
-``from __future__`` block when there is none). Long imports are wrapped the way
-black wraps them, so black-formatted input stays black-formatted.
+right before ``return`` (factory). Includes keep insertion order.
+
+Import placement (``wire_router`` and ``register_model``): the new
+``from module import name`` joins the last contiguous run of top-level
+``from X import ...`` lines whose modules share its top-level package (``app.``),
+going right before the first of them whose module sorts after its own (ruff's
+isort order: case-insensitive, digits compared as numbers), so a sorted block stays
+sorted. A comment attached above that line stays attached to it. With no such run,
+the import goes after the last top-level import (after a docstring or
+``from __future__`` block when there is none). For ``wire_router`` only imports
+that precede the first include of the router count. Existing lines never move.
+Long imports are wrapped the way black wraps them, so black-formatted input stays
+black-formatted.
 """
 
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -94,7 +104,8 @@ def wire_router(
         tree = _add_include(tree, _resolve_target(tree, target, path), ref)
     if not refs:
         statement = _import_statement(module, "router", alias, noqa=False)
-        tree = _add_import(tree, statement, before=_first_include_index(tree, ref))
+        before = _first_include_index(tree, ref)
+        tree = _add_import(tree, statement, module=module, before=before)
     return tree.code
 
 
@@ -112,7 +123,7 @@ def register_model(
     bound = _model_binding(tree, module, name)
     if bound is None:
         statement = _import_statement(module, name, name, noqa=not exported)
-        tree = _add_import(tree, statement, before=len(tree.body))
+        tree = _add_import(tree, statement, module=module, before=len(tree.body))
         bound = name
     if exported:
         tree = _ensure_exported(tree, bound)
@@ -402,16 +413,102 @@ def _import_index(body: Sequence[cst.BaseStatement], before: int) -> int:
     return 1 if body and before > 0 and _is_docstring(body[0]) else 0
 
 
-def _add_import(
-    tree: cst.Module, statement: cst.SimpleStatementLine, *, before: int
-) -> cst.Module:
-    """Insert an import after the imports that precede statement ``before``.
+def _from_import_module(stmt: cst.BaseStatement) -> str | None:
+    """The module of a line holding one absolute ``from X import ...``, else None."""
+    smalls = _small_statements(stmt)
+    if len(smalls) != 1 or not isinstance(smalls[0], cst.ImportFrom):
+        return None
+    if smalls[0].relative:
+        return None
+    return _dotted(smalls[0].module)
 
-    A blank line separates it from a docstring or ``from __future__`` block above,
-    and from non-import code below (as black requires).
+
+def _natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key comparing like ruff's natural order: digit runs by numeric value.
+
+    A digit run compares with a character as its first digit would (every digit is
+    between ``0`` and ``9``, which no other character is).
+    """
+    return tuple(
+        (ord("0"), int(run), run) if run[0].isdigit() else (ord(run), 0, "")
+        for run in re.findall(r"\d+|\D", text)
+    )
+
+
+def _module_sort_key(
+    module: str,
+) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]:
+    """How ruff's isort orders ``from`` imports of a section (case-insensitive)."""
+    return _natural_key(module.lower()), _natural_key(module)
+
+
+def _sorted_import_index(
+    body: Sequence[cst.BaseStatement], before: int, module: str
+) -> tuple[int, bool] | None:
+    """Sorted position for ``module`` in the last run of its package's from-imports.
+
+    The run is the last contiguous sequence of top-level lines preceding ``before``
+    that each hold one absolute ``from X import ...`` with ``X`` in the same
+    top-level package as ``module``. The new import goes before the first line of
+    the run whose module sorts after ``module``, else right after the run. Returns
+    that index and whether it is the run's first line; None when there is no run.
+    """
+    package = module.split(".")[0]
+    run: list[int] = []
+    for index, stmt in enumerate(body[:before]):
+        imported = _from_import_module(stmt)
+        if imported is not None and imported.split(".")[0] == package:
+            if not run or run[-1] != index - 1:
+                run = []
+            run.append(index)
+    if not run:
+        return None
+    key = _module_sort_key(module)
+    for index in run:
+        if _module_sort_key(_from_import_module(body[index]) or "") > key:
+            return index, index == run[0]
+    return run[-1] + 1, False
+
+
+def _split_blank_prefix(
+    leading: Sequence[cst.EmptyLine],
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """Split leading lines into the blank lines before any comment, and the rest."""
+    count = 0
+    while count < len(leading) and leading[count].comment is None:
+        count += 1
+    return list(leading[:count]), list(leading[count:])
+
+
+def _add_import(
+    tree: cst.Module,
+    statement: cst.SimpleStatementLine,
+    *,
+    module: str,
+    before: int,
+) -> cst.Module:
+    """Insert an import of ``module``, sorted into its package's run if there is one.
+
+    Inserted at the top of the run, the import takes over the blank lines above the
+    run (comments above the run's first line stay with that line, a blank line
+    apart, as isort keeps them). Otherwise a blank line separates it from a
+    docstring or ``from __future__`` block above, and from non-import code below
+    (as black requires).
     """
     body = list(tree.body)
-    index = _import_index(body, before)
+    sorted_at = _sorted_import_index(body, before, module)
+    if sorted_at is not None and sorted_at[0] < len(body):
+        index, run_start = sorted_at
+        if _is_import(body[index]):
+            blank: list[cst.EmptyLine] = []
+            if run_start:
+                following = body[index]
+                blank, rest = _split_blank_prefix(following.leading_lines)
+                following = following.with_changes(leading_lines=rest)
+                body[index] = _with_blank_line_above(following) if rest else following
+            body.insert(index, statement.with_changes(leading_lines=blank))
+            return tree.with_changes(body=body)
+    index = _import_index(body, before) if sorted_at is None else sorted_at[0]
     after_header = index > 0 and (
         (index == 1 and _is_docstring(body[0])) or _is_future_import(body[index - 1])
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import black
 import libcst as cst
@@ -76,9 +79,9 @@ API_WITH_POSTS_AND_CATEGORIES = '''\
 
 from fastapi import APIRouter
 
+from app.categories.router import router as categories_router
 from app.core.health import router as health_router
 from app.posts.router import router as posts_router
-from app.categories.router import router as categories_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(health_router)
@@ -119,9 +122,10 @@ from __future__ import annotations
 # Third-party imports.
 from fastapi import FastAPI
 
+from app.posts.router import router as posts_router
+
 # Local imports.
 from app.users.router import router as users_router  # the users API
-from app.posts.router import router as posts_router
 
 app = FastAPI()  # the app
 
@@ -234,8 +238,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.core.config import get_settings
-from app.users.router import router as users_router
 from app.posts.router import router as posts_router
+from app.users.router import router as users_router
 
 
 def create_app() -> FastAPI:
@@ -301,8 +305,8 @@ async def create_app() -> FastAPI:
 TWO_FACTORIES_AFTER = """\
 from fastapi import FastAPI
 
-from app.users.router import router as users_router
 from app.posts.router import router as posts_router
+from app.users.router import router as users_router
 
 
 def create_test_app() -> FastAPI:
@@ -330,8 +334,8 @@ app.include_router(api_router)
 NESTED_ROUTERS_AFTER = """\
 from fastapi import APIRouter, FastAPI
 
-from app.users.router import router as users_router
 from app.posts.router import router as posts_router
+from app.users.router import router as users_router
 
 app = FastAPI()
 api_router = APIRouter(prefix="/api")
@@ -376,9 +380,9 @@ admin_router.include_router(audit_router)
 TWO_AGGREGATORS_ADMIN = """\
 from fastapi import APIRouter
 
+from app.posts.router import router as posts_router
 from app.users.router import router as users_router
 from app.audit.router import router as audit_router
-from app.posts.router import router as posts_router
 
 public_router = APIRouter()
 public_router.include_router(users_router)
@@ -419,6 +423,32 @@ def create_app() -> fastapi.FastAPI:
 
 
 app: fastapi.FastAPI = fastapi.FastAPI()
+"""
+
+SORTED_MIDDLE_BEFORE = """\
+from fastapi import APIRouter
+
+from app.audit.router import router as audit_router
+
+# Users come from the accounts service.
+from app.users.router import router as users_router  # noqa: F401
+
+api_router = APIRouter()
+api_router.include_router(audit_router)
+"""
+
+SORTED_MIDDLE_AFTER = """\
+from fastapi import APIRouter
+
+from app.audit.router import router as audit_router
+from app.posts.router import router as posts_router
+
+# Users come from the accounts service.
+from app.users.router import router as users_router  # noqa: F401
+
+api_router = APIRouter()
+api_router.include_router(audit_router)
+api_router.include_router(posts_router)
 """
 
 WIRE_CASES = [
@@ -531,6 +561,20 @@ WIRE_CASES = [
         "app = FastAPI()\napp.include_router(blog)\n",
     ),
     Case(
+        "sorted-into-middle-keeps-comment-attached-below",
+        SORTED_MIDDLE_BEFORE,
+        SORTED_MIDDLE_AFTER,
+    ),
+    Case(
+        "no-run-of-same-package-appends-after-last-import",
+        "from fastapi import APIRouter\n\nfrom core.health import router as health\n\n"
+        "api_router = APIRouter()\napi_router.include_router(health)\n",
+        "from fastapi import APIRouter\n\nfrom core.health import router as health\n"
+        "from app.posts.router import router as posts_router\n\n"
+        "api_router = APIRouter()\napi_router.include_router(health)\n"
+        "api_router.include_router(posts_router)\n",
+    ),
+    Case(
         "include-present-import-missing",
         "from fastapi import FastAPI\n\napp = FastAPI()\n"
         "app.include_router(posts_router)\n",
@@ -617,7 +661,7 @@ def test_wire_router_leaves_wired_source_alone(source: str) -> None:
     assert has_router_wiring(source, **POSTS)
 
 
-def test_wiring_two_resources_is_order_preserving_and_idempotent() -> None:
+def test_wiring_two_resources_sorts_imports_keeps_include_order() -> None:
     categories = {"module": "app.categories.router", "alias": "categories_router"}
     once = wire_router(wire_router(API, **POSTS), **categories)
     assert once == API_WITH_POSTS_AND_CATEGORIES
@@ -773,8 +817,8 @@ MODEL_CASES = [
         '"""Models."""\n\nfrom app.core.db import Base  # noqa: F401\n'
         "from app.users.models import User  # noqa: F401\n\n# End of models.\n",
         '"""Models."""\n\nfrom app.core.db import Base  # noqa: F401\n'
-        "from app.users.models import User  # noqa: F401\n"
-        "from app.posts.models import Post  # noqa: F401\n\n# End of models.\n",
+        "from app.posts.models import Post  # noqa: F401\n"
+        "from app.users.models import User  # noqa: F401\n\n# End of models.\n",
         dict(MODELS),
     ),
     Case(
@@ -783,8 +827,8 @@ MODEL_CASES = [
         "from app.tags.models import Tag\n\n"
         '__all__ = [\n    "User",  # accounts\n    "Tag",  # labels\n'
         '    # "Legacy",\n]\n',
-        '"""Models."""\n\nfrom app.users.models import User\n'
-        "from app.tags.models import Tag\nfrom app.posts.models import Post\n\n"
+        '"""Models."""\n\nfrom app.posts.models import Post\n'
+        "from app.users.models import User\nfrom app.tags.models import Tag\n\n"
         '__all__ = [\n    "User",  # accounts\n    "Tag",  # labels\n'
         '    # "Legacy",\n    "Post",\n]\n',
         dict(MODELS),
@@ -792,7 +836,7 @@ MODEL_CASES = [
     Case(
         "all-one-line",
         "from app.users.models import User\n\n__all__ = ['User']\n",
-        "from app.users.models import User\nfrom app.posts.models import Post\n\n"
+        "from app.posts.models import Post\nfrom app.users.models import User\n\n"
         "__all__ = ['User', 'Post']\n",
         dict(MODELS),
     ),
@@ -805,7 +849,7 @@ MODEL_CASES = [
     Case(
         "all-tuple",
         'from app.users.models import User\n\n__all__ = ("User",)\n',
-        "from app.users.models import User\nfrom app.posts.models import Post\n\n"
+        "from app.posts.models import Post\nfrom app.users.models import User\n\n"
         '__all__ = ("User", "Post")\n',
         dict(MODELS),
     ),
@@ -826,6 +870,23 @@ MODEL_CASES = [
         'from app.posts.models import Post\n\n__all__ = [\n    "User",\n]\n',
         "from app.posts.models import Post\n\n"
         '__all__ = [\n    "User",\n    "Post",\n]\n',
+        dict(MODELS),
+    ),
+    Case(
+        "sorted-case-insensitively-with-numbers-compared-naturally",
+        "from app.V2.models import Draft  # noqa: F401\n"
+        "from app.v10.models import Tag  # noqa: F401\n",
+        "from app.V2.models import Draft  # noqa: F401\n"
+        "from app.v3.models import Post  # noqa: F401\n"
+        "from app.v10.models import Tag  # noqa: F401\n",
+        {"module": "app.v3.models", "name": "Post"},
+    ),
+    Case(
+        "sorted-first-takes-blank-line-comment-stays-attached",
+        '"""Models."""\n\n# Accounts.\n'
+        "from app.users.models import User  # noqa: F401\n",
+        '"""Models."""\n\nfrom app.posts.models import Post  # noqa: F401\n\n'
+        "# Accounts.\nfrom app.users.models import User  # noqa: F401\n",
         dict(MODELS),
     ),
     Case(
@@ -861,3 +922,118 @@ def test_register_model(case: Case) -> None:
 def test_register_model_leaves_registered_source_alone(source: str) -> None:
     assert register_model(source, **MODELS) == source
     assert has_model_registration(source, **MODELS)
+
+
+TEMPLATE_API = '''\
+"""Version 1 of the HTTP API: one ``include_router`` line per feature."""
+
+from fastapi import APIRouter
+
+from app.core.health import router as health_router
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(health_router)
+'''
+
+TEMPLATE_API_WIRED = '''\
+"""Version 1 of the HTTP API: one ``include_router`` line per feature."""
+
+from fastapi import APIRouter
+
+from app.blog_posts.router import router as blog_posts_router
+from app.categories.router import router as categories_router
+from app.core.health import router as health_router
+from app.posts.router import router as posts_router
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(health_router)
+api_router.include_router(posts_router)
+api_router.include_router(categories_router)
+api_router.include_router(blog_posts_router)
+'''
+
+TEMPLATE_MODELS = '''\
+"""Every table model, imported so Alembic's autogenerate sees its metadata.
+
+fastgen adds one line per resource here, for example
+``from app.posts.models import Post  # noqa: F401``.
+"""
+'''
+
+TEMPLATE_MODELS_REGISTERED = '''\
+"""Every table model, imported so Alembic's autogenerate sees its metadata.
+
+fastgen adds one line per resource here, for example
+``from app.posts.models import Post  # noqa: F401``.
+"""
+
+from app.blog_posts.models import BlogPost  # noqa: F401
+from app.categories.models import Category  # noqa: F401
+from app.posts.models import Post  # noqa: F401
+'''
+
+RUFF = Path(sys.executable).with_name("ruff")
+
+
+def ruff_isort_report(source: str, filename: str, cwd: Path) -> str:
+    """Ruff's isort (I) findings for ``source``, empty when it is clean."""
+    result = subprocess.run(
+        [
+            str(RUFF),
+            "check",
+            "--isolated",
+            "--select",
+            "I",
+            "--config",
+            'lint.isort.known-first-party=["app"]',
+            "--output-format",
+            "concise",
+            "--stdin-filename",
+            filename,
+            "-",
+        ],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return "" if result.returncode == 0 else result.stdout + result.stderr
+
+
+def test_fastgen_layout_stays_ruff_isort_clean(tmp_path: Path) -> None:
+    resources = [
+        ("posts", "Post"),
+        ("categories", "Category"),
+        ("blog_posts", "BlogPost"),
+    ]
+    api, models = TEMPLATE_API, TEMPLATE_MODELS
+    assert ruff_isort_report(api, "app/api.py", tmp_path) == ""
+    for package, model in resources:
+        wire = {"module": f"app.{package}.router", "alias": f"{package}_router"}
+        register = {"module": f"app.{package}.models", "name": model}
+        api = wire_router(api, **wire, path="app/api.py")
+        models = register_model(models, **register, path="app/models.py")
+        assert ruff_isort_report(api, "app/api.py", tmp_path) == ""
+        assert ruff_isort_report(models, "app/models.py", tmp_path) == ""
+        assert is_black(api)
+        assert is_black(models)
+    assert api == TEMPLATE_API_WIRED
+    assert models == TEMPLATE_MODELS_REGISTERED
+    for package, model in resources:
+        wire = {"module": f"app.{package}.router", "alias": f"{package}_router"}
+        register = {"module": f"app.{package}.models", "name": model}
+        assert wire_router(api, **wire) == api
+        assert register_model(models, **register) == models
+
+
+def test_ruff_check_flags_unsorted_imports(tmp_path: Path) -> None:
+    unsorted = TEMPLATE_API_WIRED.replace(
+        "from app.blog_posts.router import router as blog_posts_router\n", ""
+    ).replace(
+        "from app.posts.router import router as posts_router\n",
+        "from app.posts.router import router as posts_router\n"
+        "from app.blog_posts.router import router as blog_posts_router\n",
+    )
+    assert "I001" in ruff_isort_report(unsorted, "app/api.py", tmp_path)
