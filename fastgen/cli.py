@@ -43,6 +43,12 @@ new_app = typer.Typer(
     help="Create something new: [cyan]fastgen new project NAME[/cyan].",
 )
 app.add_typer(new_app, name="new")
+add_app = typer.Typer(
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    help="Add to a project: [cyan]fastgen add resource NAME FIELD...[/cyan].",
+)
+app.add_typer(add_app, name="add")
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -123,6 +129,82 @@ def new_project(
         name, parent=path, db=db, interactive=interactive, dry_run=dry_run
     )
     show_new_project(console, result)
+
+
+@add_app.command(
+    "resource",
+    epilog=(
+        "[bold]Fields[/bold]: "
+        "name:type\\[{args}]\\[?]\\[=default]\\[:index]\\[:unique]\n\n"
+        "[bold]Types[/bold]: str{n} text int float decimal{p,s} bool date "
+        "datetime uuid email url json enum{a,b} ref:Resource\n\n"
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen add resource Post title:str{200}:index body:text "
+        "published:bool=false[/cyan]\n\n"
+        "  [cyan]fastgen add resource Comment post:ref:Post body:text "
+        "rating:int?[/cyan]\n\n"
+        "  [cyan]fastgen add resource --spec resources/post.yaml --dry-run[/cyan]"
+    ),
+)
+@reports_errors
+def add_resource(
+    name: Annotated[
+        str | None, typer.Argument(help="Resource name, e.g. Post or BlogPost.")
+    ] = None,
+    fields: Annotated[
+        list[str] | None, typer.Argument(help="Fields, e.g. title:str{200}.")
+    ] = None,
+    spec_file: Annotated[
+        Path | None,
+        typer.Option("--spec", help="Read the resource from a YAML or TOML spec."),
+    ] = None,
+    no_owner: Annotated[
+        bool,
+        typer.Option("--no-owner", help="Shared resource: rows are not per user."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files changed by hand.")
+    ] = False,
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Project directory \\[default: current]."),
+    ] = None,
+    router: Annotated[
+        str | None,
+        typer.Option("--router", help="Router to wire into, as module:attribute."),
+    ] = None,
+) -> None:
+    """Generate a complete resource: model, schemas, service, router, migration
+    and tests, wired into the app."""
+    from fastgen.add_resource import plan_add_resource
+    from fastgen.apply import apply_plan
+    from fastgen.project_config import find_project
+    from fastgen.report import show_plan
+    from fastgen.spec import load_spec_file, parse_resource
+
+    config = find_project(project)
+    if spec_file is not None:
+        if name or fields:
+            raise FastgenError("give either --spec FILE or NAME FIELD..., not both")
+        spec = load_spec_file(spec_file)
+    elif name and fields:
+        spec = parse_resource(name, fields, owned=not no_owner)
+    else:
+        raise FastgenError(
+            "give the resource and its fields, e.g. `fastgen add resource Post "
+            "title:str{200}`, or --spec FILE"
+        )
+    plan = plan_add_resource(config, spec, router=router, force=force)
+    show_plan(console, plan, dry_run=dry_run)
+    if not dry_run and not plan.is_noop:
+        apply_plan(config.root, plan)
+        console.print(
+            f"[green]Added {spec.name}.[/green] Next: [cyan]alembic upgrade head[/cyan]"
+            " and [cyan]pytest[/cyan]."
+        )
 
 
 @app.command(

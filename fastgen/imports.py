@@ -21,7 +21,8 @@ class ImportSet:
         self._names: defaultdict[str, set[str]] = defaultdict(set)
 
     def add(self, module: str, *names: str) -> None:
-        """``add("uuid")`` is ``import uuid``; with names, a ``from`` import."""
+        """``add("uuid")`` is ``import uuid`` (``add("sqlalchemy as sa")`` works
+        too); with names, a ``from`` import."""
         if names:
             self._names[module].update(names)
         else:
@@ -39,7 +40,7 @@ class ImportSet:
 
 
 def _section(module: str) -> int:
-    top = module.split(".")[0]
+    top = module.split()[0].split(".")[0]
     if top in sys.stdlib_module_names:
         return 0
     return 2 if top in FIRST_PARTY else 1

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
 from rich.tree import Tree
 
 from fastgen.new_project import NewProject
+from fastgen.plan import Action, Plan
+
+_STYLES = {
+    Action.CREATE: "green",
+    Action.UPDATE: "yellow",
+    Action.IDENTICAL: "dim",
+    Action.CONFLICT: "bold red",
+}
 
 
 def show_new_project(console: Console, result: NewProject) -> None:
@@ -28,3 +38,21 @@ def show_new_project(console: Console, result: NewProject) -> None:
         ]
     )
     console.print(Panel(steps, title="Next steps", expand=False))
+
+
+def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
+    """One line per file; with ``dry_run``, the diffs of updates and conflicts."""
+    if plan.is_noop:
+        console.print("Nothing to do: every file is already up to date.")
+        return
+    table = Table(show_header=False, box=None, pad_edge=False)
+    for change in plan.changes:
+        style = _STYLES[change.action]
+        table.add_row(f"[{style}]{change.action.value:>9}[/{style}]", change.path)
+    console.print(table)
+    if not dry_run:
+        return
+    for change in plan.changes:
+        if change.action in (Action.UPDATE, Action.CONFLICT):
+            console.print(Syntax(change.diff(), "diff", theme="ansi_dark"))
+    console.print("[yellow]Dry run: nothing was written.[/yellow]")

@@ -1,0 +1,60 @@
+"""The committed record of what fastgen generated: ``.fastgen/manifest.json``.
+
+Per resource it holds the hash of the spec as last applied, the fastgen version,
+and the hash of every file fastgen wrote, so hand edits and stale specs can be
+told apart without rendering anything.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from fastgen.errors import FastgenError
+
+MANIFEST_PATH = ".fastgen/manifest.json"
+
+
+class ResourceRecord(BaseModel):
+    """What fastgen last generated for one resource."""
+
+    spec_file: str
+    spec_hash: str
+    fastgen_version: str
+    files: dict[str, str]
+
+
+class Manifest(BaseModel):
+    """Every resource fastgen generated in a project."""
+
+    version: int = 1
+    resources: dict[str, ResourceRecord] = {}
+
+    def written_hashes(self) -> dict[str, str]:
+        """Path -> hash of each file as fastgen last wrote it."""
+        return {
+            path: digest
+            for record in self.resources.values()
+            for path, digest in record.files.items()
+        }
+
+
+def load_manifest(root: Path) -> Manifest:
+    """Read the manifest; an absent one is empty, a corrupt one is an error."""
+    path = root / MANIFEST_PATH
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Manifest()
+    except (OSError, ValidationError, ValueError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise FastgenError(
+            f"{MANIFEST_PATH} is corrupt ({reason}): restore it from version control"
+        ) from exc
+
+
+def dump_manifest(manifest: Manifest) -> str:
+    """Stable JSON, so an unchanged manifest is byte-identical."""
+    return json.dumps(manifest.model_dump(), indent=2, sort_keys=True) + "\n"

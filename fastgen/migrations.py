@@ -1,0 +1,74 @@
+"""Reading the Alembic revision graph from the files, without importing them."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastgen.errors import FastgenError
+
+VERSIONS_DIR = "migrations/versions"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision file: its id, its parent(s) and its path in the project."""
+
+    revision: str
+    down_revisions: tuple[str, ...]
+    path: str
+
+
+def read_revisions(root: Path) -> list[Revision]:
+    """Every revision under ``migrations/versions``."""
+    revisions = []
+    for file in sorted((root / VERSIONS_DIR).glob("*.py")):
+        values = _module_strings(file)
+        if "revision" in values:
+            down = values.get("down_revision")
+            parents = down if isinstance(down, tuple) else (down,) if down else ()
+            revisions.append(
+                Revision(
+                    str(values["revision"]), parents, file.relative_to(root).as_posix()
+                )
+            )
+    return revisions
+
+
+def current_head(revisions: list[Revision]) -> str | None:
+    """The single head revision (None for an empty history)."""
+    parents = {parent for rev in revisions for parent in rev.down_revisions}
+    heads = sorted(rev.revision for rev in revisions if rev.revision not in parents)
+    if len(heads) > 1:
+        raise FastgenError(
+            f"the migrations have several heads ({', '.join(heads)}): merge them "
+            "with `alembic merge heads` first"
+        )
+    return heads[0] if heads else None
+
+
+def _module_strings(file: Path) -> dict[str, str | tuple[str, ...] | None]:
+    """Top-level ``name = "literal"`` assignments (annotated or not)."""
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError) as exc:
+        raise FastgenError(f"cannot read migration {file}: {exc}; fix it") from exc
+    values: dict[str, str | tuple[str, ...] | None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            try:
+                literal = ast.literal_eval(value)
+            except ValueError:
+                continue
+            if literal is None or isinstance(literal, str):
+                values[target.id] = literal
+            elif isinstance(literal, tuple | list):
+                values[target.id] = tuple(str(item) for item in literal)
+    return values
