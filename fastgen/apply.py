@@ -31,7 +31,7 @@ def apply_plan(root: Path, plan: Plan) -> None:
             target = root / change.path
             _make_parents(target.parent, made_dirs)
             temp = target.with_name(f".{target.name}.fastgen-tmp")
-            temp.write_text(change.new, encoding="utf-8")
+            temp.write_bytes(change.new.encode("utf-8"))
             staged.append((temp, target))
         for (temp, target), change in zip(staged, plan.writes, strict=True):
             os.replace(temp, target)
@@ -61,7 +61,7 @@ def _roll_back(
         if old is None:
             target.unlink(missing_ok=True)
         else:
-            target.write_text(old, encoding="utf-8")
+            target.write_bytes(old.encode("utf-8"))
     for temp, _ in staged:
         temp.unlink(missing_ok=True)
     for directory in reversed(made_dirs):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from fastgen.errors import FastgenError
+
 
 class Action(StrEnum):
     """What applying the plan does to one file."""
@@ -126,7 +128,13 @@ def _action(
 
 
 def _read(path: Path) -> str | None:
+    """The file's text with its line endings as they are (None if absent)."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FastgenError(
+            f"cannot use {path}: {getattr(exc, 'strerror', None) or exc}; move it "
+            "out of the way"
+        ) from exc
