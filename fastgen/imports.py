@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
+#: First-party top-level packages of a project created by ``fastgen new project``.
 FIRST_PARTY = frozenset({"app", "tests"})
 
 
@@ -14,9 +15,13 @@ class ImportSet:
     Sections are stdlib, third-party, first-party; within one, ``import x`` lines
     come before ``from x import y`` lines, modules sorted, names ordered by type
     (constants, classes, then functions), as ruff's default isort settings do.
+    ``first_party`` names the project's own top-level packages (an adopted project's
+    ``myservice`` as well as ``tests``); ruff finds those first-party by itself, as
+    they are directories under the project root or ``src/``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, first_party: frozenset[str] = FIRST_PARTY) -> None:
+        self._first_party = first_party
         self._modules: set[str] = set()
         self._names: defaultdict[str, set[str]] = defaultdict(set)
 
@@ -32,18 +37,20 @@ class ImportSet:
         """The import block, sections separated by one blank line."""
         sections: defaultdict[int, list[str]] = defaultdict(list)
         for module in sorted(self._modules, key=str.lower):
-            sections[_section(module)].append(f"import {module}")
+            sections[_section(module, self._first_party)].append(f"import {module}")
         for module in sorted(self._names, key=str.lower):
             names = ", ".join(sorted(self._names[module], key=_name_order))
-            sections[_section(module)].append(f"from {module} import {names}")
+            sections[_section(module, self._first_party)].append(
+                f"from {module} import {names}"
+            )
         return "\n\n".join("\n".join(sections[key]) for key in sorted(sections))
 
 
-def _section(module: str) -> int:
+def _section(module: str, first_party: frozenset[str]) -> int:
     top = module.split()[0].split(".")[0]
     if top in sys.stdlib_module_names:
         return 0
-    return 2 if top in FIRST_PARTY else 1
+    return 2 if top in first_party else 1
 
 
 def _name_order(name: str) -> tuple[int, str]:

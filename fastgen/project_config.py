@@ -11,13 +11,55 @@ from fastgen.errors import FastgenError
 
 @dataclass(frozen=True)
 class ProjectConfig:
-    """Where fastgen finds and writes things inside one project."""
+    """Where fastgen finds and writes things inside one project.
+
+    ``app_package`` is the dotted application package; its directory is
+    ``<root>/<app_package as a path>`` or, in a src layout, ``<root>/src/...`` (the
+    first that exists; the plain one when neither does). ``core_package`` holds
+    fastgen's shared modules (db, auth, errors, responses, types) and defaults to
+    ``<app_package>.core``; ``tests_package`` is where generated tests and factories
+    go; ``api_prefix`` is the URL path ``api_router`` is served under (empty for
+    an app's root), which the generated tests call. Every module named here is
+    looked up the same way as the app package.
+    """
 
     root: Path
     app_package: str = "app"
     api_router: str = "app.api:api_router"
     models_module: str = "app.models"
     dev_private_key: str = "keys/dev-private.jwk.json"
+    core_package: str = ""
+    tests_package: str = "tests"
+    api_prefix: str = "/api/v1"
+
+    @property
+    def core(self) -> str:
+        """The dotted package of the core modules."""
+        return self.core_package or f"{self.app_package}.core"
+
+    def module_dir(self, dotted: str) -> str:
+        """The directory of package ``dotted`` relative to the root: ``a/b``, or
+        ``src/a/b`` when only that exists (src layout)."""
+        relative = dotted.replace(".", "/")
+        if (
+            not (self.root / relative).exists()
+            and (self.root / "src" / relative).is_dir()
+        ):
+            return f"src/{relative}"
+        return relative
+
+    def module_path(self, dotted: str) -> str:
+        """The file of module ``dotted`` relative to the root: ``a/b.py`` or
+        ``a/b/__init__.py``, under ``src/`` when it is there; a new module goes in
+        its package's directory."""
+        relative = dotted.replace(".", "/")
+        for base in (relative, f"src/{relative}"):
+            if (self.root / f"{base}.py").is_file():
+                return f"{base}.py"
+            if (self.root / base / "__init__.py").is_file():
+                return f"{base}/__init__.py"
+        parent, _, name = dotted.rpartition(".")
+        return f"{self.module_dir(parent)}/{name}.py" if parent else f"{name}.py"
 
 
 def find_project(start: Path | None = None) -> ProjectConfig:
@@ -55,9 +97,21 @@ def _config_from(
     for key, value in settings.items():
         if key not in known:
             continue
-        if not isinstance(value, str) or not value:
+        if key == "api_prefix":
+            if not isinstance(value, str) or not _is_url_prefix(value):
+                raise FastgenError(
+                    f"{pyproject}: [tool.fastgen] api_prefix must be empty or a path "
+                    'like "/api/v1" (a leading slash, no trailing one)'
+                )
+        elif not isinstance(value, str) or not value:
             raise FastgenError(
                 f"{pyproject}: [tool.fastgen] {key} must be a non-empty string"
             )
         values[key] = value
     return ProjectConfig(root=root, **values)
+
+
+def _is_url_prefix(value: str) -> bool:
+    return value == "" or (
+        value.startswith("/") and not value.endswith("/") and " " not in value
+    )

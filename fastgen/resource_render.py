@@ -21,14 +21,53 @@ class Migration:
 
 
 @dataclass(frozen=True)
+class Layout:
+    """Where a project keeps its code: the import names and directories of its parts.
+
+    ``package`` is the dotted application package (``app``, ``myservice``) and
+    ``package_dir`` its directory relative to the project root (``app``, or
+    ``src/myservice`` in a src layout); ``core`` is the dotted package holding
+    fastgen's shared modules (db, auth, errors, responses, types) and ``tests`` the
+    dotted test package the generated tests and factories go in. ``api_prefix``
+    is the URL path the router resources are wired into is served under.
+    """
+
+    package: str = "app"
+    package_dir: str = "app"
+    core: str = "app.core"
+    tests: str = "tests"
+    api_prefix: str = "/api/v1"
+
+    @property
+    def tests_dir(self) -> str:
+        return self.tests.replace(".", "/")
+
+    @property
+    def first_party(self) -> frozenset[str]:
+        """Top-level packages ruff's isort must sort as first-party."""
+        return frozenset(
+            name.split(".")[0] for name in (self.package, self.core, self.tests)
+        )
+
+
+DEFAULT_LAYOUT = Layout()
+
+
+@dataclass(frozen=True)
 class ResourcePaths:
     """Where each generated file of a resource lives in the project."""
 
     spec: ResourceSpec
+    layout: Layout = DEFAULT_LAYOUT
 
     @property
     def package(self) -> str:
-        return f"app/{self.spec.names.plural_snake}"
+        return f"{self.layout.package_dir}/{self.spec.names.plural_snake}"
+
+    @property
+    def module(self) -> str:
+        """The dotted name of the resource's package."""
+        return f"{self.layout.package}.{self.spec.names.plural_snake}"
 
     @property
     def spec_file(self) -> str:
@@ -36,11 +75,11 @@ class ResourcePaths:
 
     @property
     def tests(self) -> str:
-        return f"tests/test_{self.spec.names.plural_snake}.py"
+        return f"{self.layout.tests_dir}/test_{self.spec.names.plural_snake}.py"
 
     @property
     def factory(self) -> str:
-        return f"tests/factories/{self.spec.names.plural_snake}.py"
+        return f"{self.layout.tests_dir}/factories/{self.spec.names.plural_snake}.py"
 
     def parts(self) -> dict[str, str]:
         """Generated file path of each part a user may eject."""
@@ -54,12 +93,16 @@ class ResourcePaths:
 
 
 def render_resource(
-    spec: ResourceSpec, *, targets: dict[str, Target], migration: Migration
+    spec: ResourceSpec,
+    *,
+    targets: dict[str, Target],
+    migration: Migration,
+    layout: Layout = DEFAULT_LAYOUT,
 ) -> dict[str, str]:
     """``{path: text}`` for every file of ``spec``: code, tests, migration, spec."""
-    paths = ResourcePaths(spec)
-    context = _context(spec, targets, migration)
-    module = f"app.{spec.names.plural_snake}"
+    paths = ResourcePaths(spec, layout)
+    context = _context(spec, targets, migration, layout)
+    module = paths.module
     imports = {
         "models": _model_imports(context),
         "schemas": _schema_imports(context, module),
@@ -105,7 +148,10 @@ def _migration_header(paths: ResourcePaths) -> str:
 
 
 def _context(
-    spec: ResourceSpec, targets: dict[str, Target], migration: Migration
+    spec: ResourceSpec,
+    targets: dict[str, Target],
+    migration: Migration,
+    layout: Layout,
 ) -> dict[str, Any]:
     names = spec.names
     views = field_views(spec, targets)
@@ -116,7 +162,9 @@ def _context(
         "r": names,
         "owned": spec.owned,
         "var": names.snake,
-        "url": f"/api/v1/{names.plural_kebab}",
+        "layout": layout,
+        "api_prefix": layout.api_prefix,
+        "url": f"{layout.api_prefix}/{names.plural_kebab}",
         "header": _header(ResourcePaths(spec)),
         "model_doc": f"A {names.title.lower()}"
         + (", owned by the user who created it." if spec.owned else ", shared."),
@@ -183,6 +231,17 @@ def _sort_key(view: FieldView) -> Any:
 # --- imports of each generated module -----------------------------------------
 
 
+def _imports(context: dict[str, Any]) -> ImportSet:
+    layout: Layout = context["layout"]
+    return ImportSet(first_party=layout.first_party)
+
+
+def _core(context: dict[str, Any], module: str) -> str:
+    """The dotted name of a core module, e.g. ``app.core.db``."""
+    layout: Layout = context["layout"]
+    return f"{layout.core}.{module}"
+
+
 def _uses(context: dict[str, Any], *kinds: FieldType) -> bool:
     return any(v.spec.type in kinds for v in context["fields"])
 
@@ -198,15 +257,15 @@ def _value_imports(imports: ImportSet, context: dict[str, Any]) -> None:
 
 
 def _model_imports(context: dict[str, Any]) -> ImportSet:
-    imports = ImportSet()
+    imports = _imports(context)
     imports.add("uuid")
     imports.add("datetime", "datetime")
     imports.add("sqlmodel", "Field", "SQLModel")
-    imports.add("app.core.types", "UTCDateTime", "utcnow")
+    imports.add(_core(context, "types"), "UTCDateTime", "utcnow")
     _value_imports(imports, context)
     if context["enums"]:
         imports.add("enum", "StrEnum")
-        imports.add("app.core.types", "enum_values")
+        imports.add(_core(context, "types"), "enum_values")
     if context["per_owner_unique"] or _uses(
         context, FieldType.ENUM, FieldType.TEXT, FieldType.JSON
     ):
@@ -215,7 +274,7 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
 
 
 def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
-    imports = ImportSet()
+    imports = _imports(context)
     imports.add("uuid")
     imports.add("datetime", "datetime")
     imports.add("enum", "StrEnum")
@@ -228,7 +287,7 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     if _uses(context, FieldType.EMAIL):
         imports.add("pydantic", "EmailStr")
     if _uses(context, FieldType.URL):
-        imports.add("app.core.types", "HttpUrlStr")
+        imports.add(_core(context, "types"), "HttpUrlStr")
     if context["enums"]:
         imports.add(f"{module}.models", *(v.enum_class for v in context["enums"]))
     return imports
@@ -236,7 +295,7 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
 
 def _service_imports(context: dict[str, Any], module: str) -> ImportSet:
     names = context["r"]
-    imports = ImportSet()
+    imports = _imports(context)
     imports.add("uuid")
     imports.add("collections.abc", "Sequence")
     imports.add("sqlalchemy", "ColumnElement", "UnaryExpression")
@@ -244,36 +303,39 @@ def _service_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports.add("sqlalchemy.exc", "IntegrityError")
     imports.add("sqlmodel", "col", "func", "select")
     imports.add("sqlmodel.ext.asyncio.session", "AsyncSession")
-    imports.add("app.core.errors", "ConflictError", "NotFoundError")
-    imports.add("app.core.responses", "PageParams")
-    imports.add("app.core.types", "utcnow")
+    imports.add(_core(context, "errors"), "ConflictError", "NotFoundError")
+    imports.add(_core(context, "responses"), "PageParams")
+    imports.add(_core(context, "types"), "utcnow")
     imports.add(f"{module}.models", names.class_name)
     schemas = [f"{names.class_name}{suffix}" for suffix in ("Create", "Update", "Sort")]
     if context["filters"]:
         schemas.append(f"{names.class_name}Filters")
     imports.add(f"{module}.schemas", *schemas)
     if context["refs"]:
-        imports.add("app.core.errors", "FieldValidationError")
+        imports.add(_core(context, "errors"), "FieldValidationError")
     for view in context["refs"]:
         target = view.target.names
-        imports.add(f"app.{target.plural_snake}.models", target.class_name)
+        imports.add(
+            f"{context['layout'].package}.{target.plural_snake}.models",
+            target.class_name,
+        )
     return imports
 
 
 def _router_imports(context: dict[str, Any], module: str) -> ImportSet:
     names = context["r"]
-    imports = ImportSet()
+    imports = _imports(context)
     imports.add("uuid")
     imports.add("typing", "Annotated")
     imports.add("fastapi", "APIRouter", "Query", "Request", "Response", "status")
     if context["owned"]:
-        imports.add("app.core.auth", "CurrentUserDep")
+        imports.add(_core(context, "auth"), "CurrentUserDep")
     else:
         imports.add("fastapi", "Depends")
-        imports.add("app.core.auth", "get_current_user")
-    imports.add("app.core.db", "SessionDep")
-    imports.add("app.core.errors", "error_responses")
-    imports.add("app.core.responses", "DataResponse", "Page", "PageParamsDep")
+        imports.add(_core(context, "auth"), "get_current_user")
+    imports.add(_core(context, "db"), "SessionDep")
+    imports.add(_core(context, "errors"), "error_responses")
+    imports.add(_core(context, "responses"), "DataResponse", "Page", "PageParamsDep")
     imports.add(module, "service")
     schemas = [
         f"{names.class_name}{suffix}"
@@ -286,7 +348,7 @@ def _router_imports(context: dict[str, Any], module: str) -> ImportSet:
 
 
 def _factory_imports(context: dict[str, Any]) -> ImportSet:
-    imports = ImportSet()
+    imports = _imports(context)
     imports.add("typing", "Any")
     imports.add("httpx")
     uniques = {v.spec.type for v in context["uniques"]}
@@ -302,14 +364,15 @@ def _factory_imports(context: dict[str, Any]) -> ImportSet:
         if not view.is_self_ref:
             target = view.target.names
             imports.add(
-                f"tests.factories.{target.plural_snake}", f"create_{target.snake}"
+                f"{context['layout'].tests}.factories.{target.plural_snake}",
+                f"create_{target.snake}",
             )
     return imports
 
 
 def _test_imports(context: dict[str, Any]) -> ImportSet:
     names = context["r"]
-    imports = ImportSet()
+    imports = _imports(context)
     imports.add("uuid")
     imports.add("typing", "Any")
     imports.add("httpx")
@@ -319,11 +382,14 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
     if _uses(context, FieldType.DATETIME):
         imports.add("datetime", "datetime")
     imports.add(
-        f"tests.factories.{names.plural_snake}",
+        f"{context['layout'].tests}.factories.{names.plural_snake}",
         f"create_{names.snake}",
         f"{names.snake}_payload",
     )
     for view in context["refs"]:
         target = view.target.names
-        imports.add(f"tests.factories.{target.plural_snake}", f"create_{target.snake}")
+        imports.add(
+            f"{context['layout'].tests}.factories.{target.plural_snake}",
+            f"create_{target.snake}",
+        )
     return imports

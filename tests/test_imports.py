@@ -23,3 +23,16 @@ def test_sections_kinds_and_name_order() -> None:
         "from app.core.db import SessionDep\n"
         "from app.core.errors import NotFoundError"
     )
+
+
+def test_an_adopted_projects_package_is_first_party() -> None:
+    imports = ImportSet(first_party=frozenset({"myservice", "tests"}))
+    imports.add("myservice.core.db", "SessionDep")
+    imports.add("app.thing", "Thing")
+    imports.add("fastapi", "APIRouter")
+    assert imports.render() == (
+        "from app.thing import Thing\n"
+        "from fastapi import APIRouter\n"
+        "\n"
+        "from myservice.core.db import SessionDep"
+    )
