@@ -19,7 +19,7 @@ from fastgen.manifest import (
     dump_manifest,
     load_manifest,
 )
-from fastgen.migrations import current_head, read_revisions
+from fastgen.migrations import Revision, current_head, read_revisions
 from fastgen.plan import Plan, content_hash, make_plan
 from fastgen.project_config import ProjectConfig
 from fastgen.resource_context import Target
@@ -27,12 +27,15 @@ from fastgen.resource_render import (
     Layout,
     Migration,
     ResourcePaths,
+    migration_header,
+    render_create_migration,
     render_resource,
 )
 from fastgen.spec import (
     FieldSpec,
     FieldType,
     ResourceSpec,
+    dump_spec,
     load_spec_file,
     spec_hash,
 )
@@ -116,56 +119,210 @@ def load_project_specs(root: Path) -> dict[str, ResourceSpec]:
     return specs
 
 
+@dataclass(frozen=True)
+class ResourcesPlan:
+    """The plan, plus warnings about migrations that need a human review."""
+
+    plan: Plan
+    warnings: tuple[str, ...] = ()
+
+
 def plan_add_resource(
     config: ProjectConfig,
     spec: ResourceSpec,
     *,
     router: str | None = None,
     force: bool = False,
-) -> Plan:
-    """The plan that adds (or regenerates) ``spec`` in the project."""
-    root = config.root
-    specs = load_project_specs(root)
-    _check_against_project(spec, specs, force=force)
-    manifest = load_manifest(root)
-    migration = _migration_for(root, spec)
-    targets = {
-        name: Target(other.names, other.owned)
-        for name, other in (specs | {spec.name: spec}).items()
-    }
-    layout = project_layout(config)
-    files = render_resource(spec, targets=targets, migration=migration, layout=layout)
-    factories_init = f"{layout.tests_dir}/factories/__init__.py"
-    if not (root / factories_init).exists():
-        files[factories_init] = _FACTORIES_DOC
-    wiring = _wiring_edits(config, spec, router)
-    record = ResourceRecord(
-        spec_file=ResourcePaths(spec).spec_file,
-        spec_hash=spec_hash(spec),
-        fastgen_version=__version__,
-        files={path: content_hash(text) for path, text in sorted(files.items())},
-    )
-    updated = Manifest(resources=manifest.resources | {spec.name: record})
-    plan = make_plan(
-        root,
-        files | wiring | {MANIFEST_PATH: dump_manifest(updated)},
-        written_hashes=manifest.written_hashes(),
-        edited_in_place=frozenset(wiring) | {MANIFEST_PATH},
-    )
-    return plan.forced() if force else plan
-
-
-def _check_against_project(
-    spec: ResourceSpec, specs: dict[str, ResourceSpec], *, force: bool
-) -> None:
-    names = spec.names
-    existing = specs.get(spec.name)
+) -> ResourcesPlan:
+    """The plan that adds ``spec`` to the project (or regenerates it)."""
+    existing = load_project_specs(config.root).get(spec.name)
     if existing is not None and existing != spec and not force:
         raise FastgenError(
             f"resource {spec.name} already exists with a different spec "
             f"({ResourcePaths(existing).spec_file}): rerun with --force to "
-            "regenerate it"
+            "apply the new spec (or edit the spec and run `fastgen sync`)"
         )
+    return plan_resources(
+        config, [spec], router=router, force=force, write_specs=existing != spec
+    )
+
+
+def plan_resources(
+    config: ProjectConfig,
+    specs: list[ResourceSpec],
+    *,
+    router: str | None = None,
+    force: bool = False,
+    write_specs: bool = False,
+) -> ResourcesPlan:
+    """Render ``specs`` (in order), their migrations, wiring and the manifest.
+
+    A resource seen for the first time gets a migration creating its table; one
+    whose schema changed since it was last applied gets a new revision with only
+    the difference. Existing revisions are never re-rendered. ``write_specs``
+    also writes each spec file in its canonical form.
+    """
+    root = config.root
+    project_specs = load_project_specs(root) | {spec.name: spec for spec in specs}
+    manifest = load_manifest(root)
+    layout = project_layout(config)
+    targets = {
+        name: Target(other.names, other.owned) for name, other in project_specs.items()
+    }
+    state = _PlanState(config, read_revisions(root))
+    records = dict(manifest.resources)
+    warnings: list[str] = []
+    for spec in specs:
+        _check_against_project(spec, project_specs)
+        files = render_resource(spec, targets=targets, layout=layout)
+        paths = ResourcePaths(spec, layout)
+        spec_text = dump_spec(spec)
+        if write_specs:
+            files[paths.spec_file] = spec_text
+        else:
+            spec_text = _read_text(root / paths.spec_file) or spec_text
+        record = records.get(spec.name)
+        migrations, new_warnings = state.migrations(spec, record, targets, layout)
+        warnings += new_warnings
+        state.wire(spec, router or (record.router if record else None))
+        written = files | migrations
+        records[spec.name] = ResourceRecord(
+            spec_file=paths.spec_file,
+            spec_hash=spec_hash(spec),
+            spec_file_hash=content_hash(spec_text),
+            spec=spec.model_dump(mode="json"),
+            router=state.router_option(router, record),
+            fastgen_version=__version__,
+            files=_owned_hashes(record, written, paths.spec_file),
+        )
+        state.files |= written
+    factories_init = f"{layout.tests_dir}/factories/__init__.py"
+    if (
+        not (root / factories_init).exists()
+        or factories_init in manifest.written_hashes()
+    ):
+        state.files[factories_init] = _FACTORIES_DOC
+    updated = Manifest(resources=records)
+    plan = make_plan(
+        root,
+        state.files | state.wiring | {MANIFEST_PATH: dump_manifest(updated)},
+        written_hashes=manifest.written_hashes(),
+        edited_in_place=frozenset(state.wiring)
+        | {MANIFEST_PATH}
+        | (
+            {f"resources/{s.names.snake}.yaml" for s in specs} if write_specs else set()
+        ),
+    )
+    return ResourcesPlan(plan.forced() if force else plan, tuple(warnings))
+
+
+def _owned_hashes(
+    record: ResourceRecord | None, written: dict[str, str], spec_file: str
+) -> dict[str, str]:
+    """Hashes of the files fastgen owns: this render plus earlier migrations."""
+    kept = {
+        path: digest
+        for path, digest in (record.files.items() if record else ())
+        if path.startswith("migrations/")
+    }
+    current = {
+        path: content_hash(text) for path, text in written.items() if path != spec_file
+    }
+    return dict(sorted((kept | current).items()))
+
+
+class _PlanState:
+    """What accumulates while several resources are planned: files, wiring, head."""
+
+    def __init__(self, config: ProjectConfig, revisions: list[Revision]) -> None:
+        self.config = config
+        self.revisions = revisions
+        self.head = current_head(revisions)
+        self.files: dict[str, str] = {}
+        self.wiring: dict[str, str] = {}
+
+    def router_option(self, router: str | None, record: ResourceRecord | None) -> str:
+        return (
+            router
+            or (record.router if record and record.router else "")
+            or (self.config.api_router)
+        )
+
+    def migrations(
+        self,
+        spec: ResourceSpec,
+        record: ResourceRecord | None,
+        targets: dict[str, Target],
+        layout: Layout,
+    ) -> tuple[dict[str, str], list[str]]:
+        """New migration files for ``spec`` (none when its schema is unchanged)."""
+        table = spec.names.plural_snake
+        if record is None or not record.spec:
+            revision = _revision_id(f"create:{table}")
+            existing = next((r for r in self.revisions if r.revision == revision), None)
+            if existing is not None and record is not None:
+                return {}, []
+            migration = Migration(
+                revision,
+                (
+                    existing.down_revisions[0]
+                    if existing and existing.down_revisions
+                    else self.head
+                ),
+                (
+                    existing.path
+                    if existing
+                    else f"migrations/versions/{revision}_create_{table}.py"
+                ),
+            )
+            self.head = revision
+            text = render_create_migration(
+                spec, targets=targets, migration=migration, layout=layout
+            )
+            return {migration.path: text}, []
+        from fastgen.schema_diff import render_update_migration
+
+        old = ResourceSpec.model_validate(record.spec)
+        revision = _revision_id(f"update:{table}:{record.spec_hash}:{spec_hash(spec)}")
+        existing = next((r for r in self.revisions if r.revision == revision), None)
+        if existing is not None:
+            return {}, []  # this change was already migrated
+        rendered = render_update_migration(
+            old,
+            spec,
+            targets=targets,
+            revision=revision,
+            down_revision=self.head,
+            header=migration_header(ResourcePaths(spec, layout)),
+        )
+        if rendered is None:
+            return {}, []
+        self.head = revision
+        slug = rendered.summary.replace(" ", "_").replace(",", "")[:40]
+        path = f"migrations/versions/{revision}_{slug}_{table}.py"
+        return {path: rendered.text}, [f"{spec.name}: {w}" for w in rendered.warnings]
+
+    def wire(self, spec: ResourceSpec, router: str | None) -> None:
+        """Add ``spec``'s router and model to the wiring edits planned so far."""
+        for path, source in _wiring_edits(
+            self.config, spec, router, sources=self.wiring
+        ).items():
+            self.wiring[path] = source
+
+
+def _revision_id(seed: str) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _check_against_project(spec: ResourceSpec, specs: dict[str, ResourceSpec]) -> None:
+    names = spec.names
     if names.snake in _RESERVED_VARIABLES or names.plural_snake in _RESERVED_VARIABLES:
         raise FastgenError(
             f"resource name {spec.name} clashes with a name the generated code uses: "
@@ -207,32 +364,29 @@ def _check_field_in_project(
         )
 
 
-def _migration_for(root: Path, spec: ResourceSpec) -> Migration:
-    table = spec.names.plural_snake
-    revision = hashlib.sha256(f"create:{table}".encode()).hexdigest()[:12]
-    revisions = read_revisions(root)
-    for existing in revisions:
-        if existing.revision == revision:
-            parents = existing.down_revisions
-            return Migration(revision, parents[0] if parents else None, existing.path)
-    return Migration(
-        revision,
-        current_head(revisions),
-        f"migrations/versions/{revision}_create_{table}.py",
-    )
-
-
 def _wiring_edits(
-    config: ProjectConfig, spec: ResourceSpec, router: str | None
+    config: ProjectConfig,
+    spec: ResourceSpec,
+    router: str | None,
+    *,
+    sources: dict[str, str],
 ) -> dict[str, str]:
+    """The router and models modules with ``spec`` wired in.
+
+    ``sources`` holds files already edited in this plan, read instead of the disk.
+    """
     from fastgen.wiring import register_model, wire_router
 
     plural = spec.names.plural_snake
     target = RouterTarget.parse(router or config.api_router).located(config)
     models_path = config.module_path(config.models_module)
     package = config.app_package
-    api_source = _read_source(config.root, target.path, "--router")
-    models_source = _read_source(config.root, models_path, "models_module")
+    api_source = sources.get(target.path) or _read_source(
+        config.root, target.path, "--router"
+    )
+    models_source = sources.get(models_path) or _read_source(
+        config.root, models_path, "models_module"
+    )
     return {
         target.path: wire_router(
             api_source,
@@ -252,7 +406,7 @@ def _wiring_edits(
 
 def _read_source(root: Path, path: str, setting: str) -> str:
     try:
-        return (root / path).read_text(encoding="utf-8")
+        return (root / path).read_bytes().decode("utf-8")
     except OSError as exc:
         raise FastgenError(
             f"cannot read {path}: {exc.strerror}; point {setting} at the right module "

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from fastgen import __version__
 from fastgen.errors import FastgenError
+
+if TYPE_CHECKING:
+    from fastgen.plan import Plan
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -180,9 +183,7 @@ def add_resource(
     """Generate a complete resource: model, schemas, service, router, migration
     and tests, wired into the app."""
     from fastgen.add_resource import plan_add_resource
-    from fastgen.apply import apply_plan
     from fastgen.project_config import find_project
-    from fastgen.report import show_plan
     from fastgen.spec import load_spec_file, parse_resource
 
     config = find_project(project)
@@ -197,14 +198,236 @@ def add_resource(
             "give the resource and its fields, e.g. `fastgen add resource Post "
             "title:str{200}`, or --spec FILE"
         )
-    plan = plan_add_resource(config, spec, router=router, force=force)
+    planned = plan_add_resource(config, spec, router=router, force=force)
+    _carry_out(
+        config.root,
+        planned.plan,
+        planned.warnings,
+        dry_run=dry_run,
+        done=f"Added {spec.name}.",
+    )
+
+
+def _carry_out(
+    root: Path,
+    plan: Plan,
+    warnings: tuple[str, ...] = (),
+    *,
+    dry_run: bool,
+    done: str = "Done.",
+) -> None:
+    """Show the plan and its warnings; apply it unless it is a dry run."""
+    from fastgen.apply import apply_plan
+    from fastgen.report import show_plan, show_warnings
+
     show_plan(console, plan, dry_run=dry_run)
-    if not dry_run and not plan.is_noop:
-        apply_plan(config.root, plan)
+    show_warnings(err_console, warnings)
+    if dry_run or plan.is_noop:
+        return
+    apply_plan(root, plan)
+    if any(change.path.startswith("migrations/") for change in plan.writes):
         console.print(
-            f"[green]Added {spec.name}.[/green] Next: [cyan]alembic upgrade head[/cyan]"
-            " and [cyan]pytest[/cyan]."
+            f"[green]{done}[/green] Next: [cyan]alembic upgrade head[/cyan] and "
+            "[cyan]pytest[/cyan]."
         )
+    else:
+        console.print(f"[green]{done}[/green]")
+
+
+@app.command(
+    "sync",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen sync --dry-run[/cyan]\n\n"
+        "  [cyan]fastgen sync && alembic upgrade head[/cyan]"
+    ),
+)
+@reports_errors
+def sync(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files changed by hand.")
+    ] = False,
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Project directory \\[default: current]."),
+    ] = None,
+) -> None:
+    """Re-render everything fastgen owns from the specs in resources/, rewire what
+    is missing, and write a new migration for each schema change."""
+    from fastgen.project_config import find_project
+    from fastgen.sync import plan_sync
+
+    config = find_project(project)
+    planned = plan_sync(config, force=force)
+    _carry_out(
+        config.root, planned.plan, planned.warnings, dry_run=dry_run, done="Synced."
+    )
+
+
+@add_app.command(
+    "field",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen add field Post views:int=0[/cyan]\n\n"
+        "  [cyan]fastgen add field Post 'subtitle:str{120}?' --dry-run[/cyan]"
+    ),
+)
+@reports_errors
+def add_field(
+    resource: Annotated[str, typer.Argument(help="Resource name, e.g. Post.")],
+    fields: Annotated[list[str], typer.Argument(help="Fields, e.g. views:int=0.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files changed by hand.")
+    ] = False,
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Project directory \\[default: current]."),
+    ] = None,
+) -> None:
+    """Add fields to a resource's spec and sync it (code and a new migration)."""
+    from fastgen.project_config import find_project
+    from fastgen.sync import plan_add_field
+
+    config = find_project(project)
+    planned = plan_add_field(config, resource, fields, force=force)
+    _carry_out(
+        config.root,
+        planned.plan,
+        planned.warnings,
+        dry_run=dry_run,
+        done=f"Added {len(fields)} field(s) to {resource}.",
+    )
+
+
+@app.command(
+    "eject",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen eject Post service[/cyan]\n\n"
+        "Parts: models, schemas, service, router, tests."
+    ),
+)
+@reports_errors
+def eject(
+    resource: Annotated[str, typer.Argument(help="Resource name, e.g. Post.")],
+    part: Annotated[
+        str, typer.Argument(help="models, schemas, service, router or tests.")
+    ],
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Project directory \\[default: current]."),
+    ] = None,
+) -> None:
+    """Take one generated file over: fastgen stops checking and regenerating it."""
+    from fastgen.apply import apply_plan
+    from fastgen.project_config import find_project
+    from fastgen.sync import plan_eject
+
+    config = find_project(project)
+    apply_plan(config.root, plan_eject(config, resource, part))
+    console.print(
+        f"{resource} {part} is yours now: fastgen will leave it alone "
+        "(recorded in its spec)."
+    )
+
+
+@app.command(
+    "check",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen check[/cyan]\n\n"
+        "  [cyan]fastgen check --format json[/cyan]\n\n"
+        "Exit codes: 0 all generated code matches its specs, 1 drift found, "
+        "2 usage or configuration error."
+    ),
+)
+@reports_errors
+def check(
+    output: Annotated[
+        Literal["text", "json"],
+        typer.Option("--format", help="text for people, json for machines."),
+    ] = "text",
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Project directory \\[default: current]."),
+    ] = None,
+) -> None:
+    """Check that everything fastgen generated still matches its spec (for
+    pre-commit and CI)."""
+    from fastgen.check import check_project
+    from fastgen.project_config import find_project
+
+    report = check_project(find_project(project))
+    if output == "json":
+        import json
+
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        from fastgen.report import show_check
+
+        show_check(console, report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command(
+    "init",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen init[/cyan]\n\n"
+        "  [cyan]fastgen init --router app.api:api_router --dry-run[/cyan]"
+    ),
+)
+@reports_errors
+def init(
+    path: Annotated[
+        Path, typer.Option("--path", help="Project root \\[default: current].")
+    ] = Path("."),
+    app_package: Annotated[
+        str | None,
+        typer.Option("--app-package", help="The application package, e.g. app."),
+    ] = None,
+    router: Annotated[
+        str | None,
+        typer.Option("--router", help="Router to wire resources into, module:attr."),
+    ] = None,
+    app_option: Annotated[
+        str | None,
+        typer.Option(
+            "--app", help="The FastAPI app, module:attr, if there are several."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan; write nothing.")
+    ] = False,
+) -> None:
+    """Adopt an existing FastAPI project so `add resource` works in it.
+
+    Adds the core modules a resource needs (database, auth, errors, responses,
+    Alembic) only where missing, and writes [tool.fastgen] into pyproject.toml.
+    """
+    from fastgen.init import plan_init
+
+    root = path.resolve()
+    planned = plan_init(root, app_package=app_package, router=router, app=app_option)
+    if planned.already_initialised:
+        console.print(planned.notes[0])
+        return
+    _carry_out(root, planned, dry_run=dry_run)
+    if not dry_run:
+        from fastgen.dev_keys import PRIVATE_JWK
+
+        private_key = root / PRIVATE_JWK
+        if private_key.exists():
+            private_key.chmod(0o600)
+    for note in planned.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
 
 
 @app.command(

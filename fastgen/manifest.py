@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,10 +19,19 @@ MANIFEST_PATH = ".fastgen/manifest.json"
 
 
 class ResourceRecord(BaseModel):
-    """What fastgen last generated for one resource."""
+    """What fastgen last generated for one resource.
+
+    ``spec`` is the spec as applied (for the migration of a later change),
+    ``spec_file_hash`` the hash of the spec file's bytes (so an unchanged file is
+    recognised without parsing it), ``router`` the ``module:attr`` wired into, and
+    ``files`` the hash of every file fastgen owns (ejected ones excluded).
+    """
 
     spec_file: str
     spec_hash: str
+    spec_file_hash: str = ""
+    spec: dict[str, Any] = {}
+    router: str = ""
     fastgen_version: str
     files: dict[str, str]
 

@@ -8,6 +8,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.tree import Tree
 
+from fastgen.check import CheckReport
 from fastgen.new_project import NewProject
 from fastgen.plan import Action, Plan
 
@@ -56,3 +57,31 @@ def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
         if change.action in (Action.UPDATE, Action.CONFLICT):
             console.print(Syntax(change.diff(), "diff", theme="ansi_dark"))
     console.print("[yellow]Dry run: nothing was written.[/yellow]")
+
+
+def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
+    """Migrations that need a human look before they run."""
+    for warning in warnings:
+        console.print(f"[bold yellow]warning:[/bold yellow] {warning}", soft_wrap=True)
+
+
+def show_check(console: Console, report: CheckReport) -> None:
+    """One summary line when all is well; otherwise each problem, its fix, diffs."""
+    if report.ok:
+        console.print(
+            f"fastgen check: {report.resources} resource(s), generated code matches "
+            "the specs."
+        )
+        return
+    for problem in report.problems:
+        console.print(
+            f"[bold red]✗[/bold red] [bold]{problem.resource}[/bold] "
+            f"{problem.message} [dim]→ fix:[/dim] [cyan]{problem.fix}[/cyan]",
+            soft_wrap=True,
+        )
+        if problem.diff:
+            console.print(Syntax(problem.diff, "diff", theme="ansi_dark"))
+    console.print(
+        f"[bold red]fastgen check: {len(report.problems)} problem(s)[/bold red] "
+        f"in {report.resources} resource(s)."
+    )

@@ -341,7 +341,7 @@ def test_plan_lists_creates_and_two_updates(tmp_path: Path) -> None:
 
 def _add_post(root: Path) -> None:
     spec = parse_resource("Post", ["title:str{200}", "body:text"], owned=True)
-    apply_plan(root, plan_add_resource(find_project(root), spec))
+    apply_plan(root, plan_add_resource(find_project(root), spec).plan)
 
 
 def _run(root: Path, *command: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,276 @@
+"""``fastgen check``: does everything fastgen owns still match its spec?
+
+The fast path only hashes files: when every spec file, owned file and the fastgen
+version match the manifest, nothing is parsed, rendered or formatted. Rendering
+happens only to explain a problem (the diff of a hand-edited file) or to decide
+whether a new fastgen version would write something different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from fastgen import __version__
+from fastgen.manifest import Manifest, ResourceRecord, load_manifest
+from fastgen.naming import Names
+from fastgen.project_config import ProjectConfig
+
+SYNC = "fastgen sync"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way a resource has drifted from its spec, and the command that fixes it."""
+
+    resource: str
+    kind: str
+    path: str
+    message: str
+    fix: str
+    diff: str = ""
+
+
+@dataclass
+class CheckReport:
+    """Everything ``check`` found."""
+
+    resources: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "resources": self.resources,
+            "problems": [asdict(problem) for problem in self.problems],
+        }
+
+
+def check_project(config: ProjectConfig) -> CheckReport:
+    """Compare the project with its manifest and specs."""
+    root = config.root
+    manifest = load_manifest(root)
+    spec_files = _spec_file_hashes(root)
+    report = CheckReport(resources=len(manifest.resources))
+    recorded = {record.spec_file for record in manifest.resources.values()}
+    for name, record in sorted(manifest.resources.items()):
+        report.problems += _check_resource(config, manifest, name, record, spec_files)
+    for path in sorted(set(spec_files) - recorded):
+        report.problems.append(
+            Problem(
+                resource=Path(path).stem,
+                kind="unapplied",
+                path=path,
+                message=f"{path} has never been applied",
+                fix=SYNC,
+            )
+        )
+    return report
+
+
+def _spec_file_hashes(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): _file_hash(path)
+        for path in sorted((root / "resources").glob("*"))
+        if path.suffix in {".yaml", ".yml", ".toml"}
+    }
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_resource(
+    config: ProjectConfig,
+    manifest: Manifest,
+    name: str,
+    record: ResourceRecord,
+    spec_files: dict[str, str],
+) -> list[Problem]:
+    if record.spec_file not in spec_files:
+        return [
+            Problem(
+                name,
+                "spec-missing",
+                record.spec_file,
+                f"the spec of {name} was deleted",
+                f"restore {record.spec_file} from version control",
+            )
+        ]
+    problems = _file_problems(config.root, name, record)
+    problems += _wiring_problems(config, name, record)
+    unchanged = (
+        spec_files[record.spec_file] == record.spec_file_hash
+        and record.fastgen_version == __version__
+    )
+    if not unchanged:
+        problems += _render_problems(config, name, record)
+    if any(p.kind == "modified" for p in problems):
+        _attach_diffs(config, name, problems)
+    return problems
+
+
+def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Problem]:
+    problems = []
+    for path, digest in sorted(record.files.items()):
+        target = root / path
+        if path == record.spec_file:
+            continue  # the spec is the user's to edit
+        is_migration = path.startswith("migrations/")
+        if not target.is_file():
+            kind = "migration-missing" if is_migration else "missing"
+            what = "migration" if is_migration else "file"
+            problems.append(
+                Problem(name, kind, path, f"generated {what} {path} is missing", SYNC)
+            )
+        elif _file_hash(target) != digest:
+            part = _part_of(path)
+            keep = f" or `fastgen eject {name} {part}` to keep it" if part else ""
+            problems.append(
+                Problem(
+                    name,
+                    "modified",
+                    path,
+                    f"{path} was edited by hand",
+                    f"`{SYNC} --force` to restore it{keep}",
+                )
+            )
+    return problems
+
+
+def _part_of(path: str) -> str | None:
+    stem = Path(path).stem
+    if path.startswith("tests/test_"):
+        return "tests"
+    return stem if stem in {"models", "schemas", "service", "router"} else None
+
+
+def _wiring_problems(
+    config: ProjectConfig, name: str, record: ResourceRecord
+) -> list[Problem]:
+    names = Names.from_name(name)
+    package = f"{config.app_package}.{names.plural_snake}"
+    router_file = (record.router or config.api_router).partition(":")[0]
+    router_path = router_file.replace(".", "/") + ".py"
+    models_path = config.models_module.replace(".", "/") + ".py"
+    router_source = _read(config.root / router_path)
+    models_source = _read(config.root / models_path)
+    problems = []
+    if not _router_wired(
+        router_source, f"{package}.router", f"{names.plural_snake}_router"
+    ):
+        problems.append(
+            Problem(
+                name,
+                "unwired",
+                router_path,
+                f"the router of {name} is not included in {router_path}",
+                SYNC,
+            )
+        )
+    if not _model_registered(models_source, f"{package}.models", names.class_name):
+        problems.append(
+            Problem(
+                name,
+                "unwired",
+                models_path,
+                f"the model {names.class_name} is not registered in {models_path}",
+                SYNC,
+            )
+        )
+    return problems
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _router_wired(source: str, module: str, alias: str) -> bool:
+    """A textual test first; libcst only when the text is not the usual shape."""
+    plain = re.search(
+        rf"^from {re.escape(module)} import router as {alias}\b", source, re.M
+    ) and re.search(rf"\.include_router\(\s*{alias}\b", source)
+    if plain:
+        return True
+    from fastgen.wiring import has_router_wiring
+
+    try:
+        return has_router_wiring(source, module=module, alias=alias)
+    except Exception:  # an unparsable file is reported as unwired
+        return False
+
+
+def _model_registered(source: str, module: str, name: str) -> bool:
+    if re.search(rf"^from {re.escape(module)} import [^\n]*\b{name}\b", source, re.M):
+        return True
+    from fastgen.wiring import has_model_registration
+
+    try:
+        return has_model_registration(source, module=module, name=name)
+    except Exception:  # an unparsable file is reported as unwired
+        return False
+
+
+def _render_problems(
+    config: ProjectConfig, name: str, record: ResourceRecord
+) -> list[Problem]:
+    """The spec file or fastgen changed: parse it, and render if the spec did not."""
+    from fastgen.spec import load_spec_file, spec_hash
+
+    spec = load_spec_file(config.root / record.spec_file)
+    if spec_hash(spec) != record.spec_hash:
+        return [
+            Problem(
+                name,
+                "stale",
+                record.spec_file,
+                f"{record.spec_file} changed since it was applied",
+                SYNC,
+            )
+        ]
+    if record.fastgen_version == __version__:
+        return []
+    from fastgen.sync import plan_resource_sync
+
+    plan = plan_resource_sync(config, spec)
+    if plan.is_noop:
+        return []
+    return [
+        Problem(
+            name,
+            "outdated",
+            record.spec_file,
+            f"generated by fastgen {record.fastgen_version}; fastgen {__version__} "
+            "writes it differently",
+            SYNC,
+        )
+    ]
+
+
+def _attach_diffs(config: ProjectConfig, name: str, problems: list[Problem]) -> None:
+    """Replace each ``modified`` problem by one carrying the diff to restore it."""
+    from fastgen.spec import load_spec_file
+    from fastgen.sync import plan_resource_sync
+
+    record_spec = config.root / "resources" / f"{Names.from_name(name).snake}.yaml"
+    plan = plan_resource_sync(config, load_spec_file(record_spec))
+    diffs = {change.path: change.diff() for change in plan.changes}
+    for index, problem in enumerate(problems):
+        if problem.kind == "modified" and problem.path in diffs:
+            problems[index] = Problem(
+                problem.resource,
+                problem.kind,
+                problem.path,
+                problem.message,
+                problem.fix,
+                diffs[problem.path],
+            )
