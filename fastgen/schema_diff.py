@@ -1,0 +1,841 @@
+"""The schema difference between two versions of a resource spec, as a migration.
+
+``fastgen sync`` compares the spec as last applied with the spec on disk and
+writes a new Alembic revision holding only the difference. This module is the
+pure part: ``diff_specs`` describes the difference (changes and warnings) and
+``render_update_migration`` turns it into the text of the revision.
+
+Both specs are first reduced to the table they declare (``table_schema``): its
+columns, indexes and named constraints, named exactly as the create migration and
+the model's naming convention name them. Everything else follows from comparing
+the two tables; fields are matched by column name, so a renamed field is a
+removed column plus an added one. Defaults live in the application, so a changed
+default alone changes nothing in the database.
+
+The migration runs on SQLite and PostgreSQL: every operation sits in an
+``op.batch_alter_table`` block (SQLite rebuilds the table, PostgreSQL runs plain
+``ALTER TABLE``). Operations that need the rows to be filled in first (a new
+required column, a column becoming required) come in a second block after the
+rows were filled, so the schema ends exactly where the model is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from fastgen.errors import FastgenError
+from fastgen.render import python_string, render_template
+from fastgen.resource_context import FieldView, Target, field_views
+from fastgen.spec import FieldType, ResourceSpec
+
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "ColumnDef",
+    "ConstraintDef",
+    "IndexDef",
+    "RenderedMigration",
+    "SchemaDiff",
+    "TableSchema",
+    "diff_specs",
+    "render_update_migration",
+    "table_schema",
+]
+
+_STRING_TYPES = frozenset(
+    {FieldType.STR, FieldType.EMAIL, FieldType.URL, FieldType.ENUM, FieldType.TEXT}
+)
+_NUMBER_TYPES = frozenset({FieldType.INT, FieldType.FLOAT, FieldType.DECIMAL})
+_PG_TYPES = {
+    FieldType.TEXT: "TEXT",
+    FieldType.INT: "INTEGER",
+    FieldType.FLOAT: "FLOAT",
+    FieldType.BOOL: "BOOLEAN",
+    FieldType.DATE: "DATE",
+    FieldType.DATETIME: "TIMESTAMP WITH TIME ZONE",
+    FieldType.UUID: "UUID",
+    FieldType.JSON: "JSON",
+    FieldType.REF: "UUID",
+}
+_SLUG_LENGTH = 60
+_LINE_LENGTH = 88
+
+
+# --- the table a spec declares -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    """One column: its SQLAlchemy type (as migration source) and nullability.
+
+    ``view`` is the field it comes from (``None`` for ``owner_id``).
+    """
+
+    name: str
+    type_source: str
+    nullable: bool
+    view: FieldView | None = None
+
+    @property
+    def kind(self) -> FieldType:
+        """The field type; ``owner_id`` counts as a ``str``."""
+        return self.view.spec.type if self.view is not None else FieldType.STR
+
+    @property
+    def length(self) -> int | None:
+        return self.view.max_length if self.view is not None else 255
+
+    @property
+    def has_default(self) -> bool:
+        """A non-null default the application fills in (used to fill rows)."""
+        return (
+            self.view is not None
+            and self.view.spec.has_default
+            and self.view.spec.default is not None
+        )
+
+    @property
+    def pg_type(self) -> str:
+        """The PostgreSQL type, for ``USING column::type`` casts."""
+        kind = self.kind
+        if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL, FieldType.ENUM):
+            return f"VARCHAR({self.length})"
+        if kind is FieldType.DECIMAL and self.view is not None:
+            spec = self.view.spec
+            return f"NUMERIC({spec.precision}, {spec.scale})"
+        return _PG_TYPES[kind]
+
+    def describe(self) -> str:
+        """``str{200}``, ``decimal{10,2}``, ``enum{a,b}``, ``ref:Author``..."""
+        if self.view is None:
+            return "str{255}"
+        spec = self.view.spec
+        if spec.type is FieldType.STR:
+            return f"str{{{spec.max_length}}}"
+        if spec.type is FieldType.DECIMAL:
+            return f"decimal{{{spec.precision},{spec.scale}}}"
+        if spec.type is FieldType.ENUM:
+            return f"enum{{{','.join(spec.choices or [])}}}"
+        if spec.type is FieldType.REF:
+            return f"ref:{spec.ref}"
+        return spec.type.value
+
+
+@dataclass(frozen=True)
+class IndexDef:
+    """A plain (non-unique) single-column index, ``ix_<table>_<column>``."""
+
+    name: str
+    column: str
+
+
+class ConstraintKind(StrEnum):
+    """The named constraints a generated table carries (besides its key)."""
+
+    UNIQUE = "unique"
+    CHECK = "check"
+    FOREIGN_KEY = "foreignkey"
+
+
+@dataclass(frozen=True)
+class ConstraintDef:
+    """A named constraint: ``columns`` it covers, ``sql`` of a CHECK, FK target."""
+
+    kind: ConstraintKind
+    name: str
+    columns: tuple[str, ...]
+    sql: str = ""
+    target_table: str = ""
+
+    @property
+    def column(self) -> str:
+        """The field column the constraint is about (not ``owner_id``)."""
+        return self.columns[-1]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Everything a resource's table holds that a migration has to manage."""
+
+    table: str
+    columns: dict[str, ColumnDef]
+    indexes: dict[str, IndexDef]
+    constraints: dict[str, ConstraintDef]
+
+
+def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
+    """The table ``spec`` declares, named as the create migration names it."""
+    table = spec.names.plural_snake
+    missing = sorted(
+        {f.ref for f in spec.fields if f.ref is not None and f.ref not in targets}
+    )
+    if missing:
+        raise FastgenError(
+            f"resource {spec.name} refers to {', '.join(missing)}, which is not a "
+            "resource of this project; add it first"
+        )
+    columns: dict[str, ColumnDef] = {}
+    indexes: dict[str, IndexDef] = {}
+    constraints: dict[str, ConstraintDef] = {}
+    if spec.owned:
+        columns["owner_id"] = ColumnDef("owner_id", "sa.String(length=255)", False)
+        indexes[f"ix_{table}_owner_id"] = IndexDef(f"ix_{table}_owner_id", "owner_id")
+    for view in field_views(spec, targets):
+        column = view.column
+        columns[column] = ColumnDef(column, view.column_type, view.nullable, view)
+        if view.has_single_index:
+            name = f"ix_{table}_{column}"
+            indexes[name] = IndexDef(name, column)
+        if view.spec.unique:
+            owner = ("owner_id",) if view.unique_per_owner else ()
+            name = "_".join(["uq", table, *owner, column])
+            constraints[name] = ConstraintDef(
+                ConstraintKind.UNIQUE, name, (*owner, column)
+            )
+        if view.spec.type is FieldType.ENUM:
+            name = f"ck_{table}_{view.check_name}"
+            constraints[name] = ConstraintDef(
+                ConstraintKind.CHECK, name, (column,), sql=view.check_sql
+            )
+        if view.target is not None:
+            target_table = view.target.names.plural_snake
+            name = f"fk_{table}_{column}_{target_table}"
+            constraints[name] = ConstraintDef(
+                ConstraintKind.FOREIGN_KEY,
+                name,
+                (column,),
+                target_table=target_table,
+            )
+    return TableSchema(table, columns, indexes, constraints)
+
+
+# --- the difference --------------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    """One kind of schema change."""
+
+    ADD_COLUMN = "add_column"
+    DROP_COLUMN = "drop_column"
+    ALTER_TYPE = "alter_type"
+    ALTER_NULLABLE = "alter_nullable"
+    ADD_INDEX = "add_index"
+    DROP_INDEX = "drop_index"
+    ADD_CONSTRAINT = "add_constraint"
+    DROP_CONSTRAINT = "drop_constraint"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One schema change to one column, index or constraint.
+
+    ``name`` is the column, index or constraint name; ``column`` the column it is
+    about; ``old``/``new`` its definitions before and after (``None`` when it is
+    added or dropped).
+    """
+
+    kind: ChangeKind
+    name: str
+    column: str
+    old: ColumnDef | IndexDef | ConstraintDef | None = None
+    new: ColumnDef | IndexDef | ConstraintDef | None = None
+    review: tuple[str, ...] = ()
+
+    @property
+    def constraint(self) -> ConstraintDef:
+        definition = self.new if self.new is not None else self.old
+        assert isinstance(definition, ConstraintDef)
+        return definition
+
+
+@dataclass(frozen=True)
+class SchemaDiff:
+    """The schema changes from one spec of a resource to the next.
+
+    ``changes`` are in the order the upgrade applies them; ``warnings`` are
+    sentences for the CLI to print (risky or lossy changes).
+    """
+
+    table: str
+    old: TableSchema
+    new: TableSchema
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    def kinds(self) -> list[tuple[ChangeKind, str]]:
+        """``(kind, name)`` of every change, for tests and reports."""
+        return [(change.kind, change.name) for change in self.changes]
+
+    @property
+    def summary(self) -> str:
+        """A short description, e.g. ``add views, drop subtitle, index title``."""
+        return _summary(self)
+
+
+def diff_specs(
+    old: ResourceSpec, new: ResourceSpec, targets: dict[str, Target]
+) -> SchemaDiff:
+    """The schema difference from ``old`` to ``new`` (the same resource).
+
+    ``targets`` maps the ref targets of both specs to their resources.
+    """
+    if old.names.plural_snake != new.names.plural_snake:
+        raise FastgenError(
+            f"cannot diff {old.name} against {new.name}: a spec change keeps the "
+            "resource name (renaming a resource is not supported by sync)"
+        )
+    old_table, new_table = table_schema(old, targets), table_schema(new, targets)
+    changes = _changes(old_table, new_table)
+    warnings = _warnings(old, new, old_table, new_table, changes)
+    return SchemaDiff(new_table.table, old_table, new_table, tuple(changes), warnings)
+
+
+def _changes(old: TableSchema, new: TableSchema) -> list[Change]:
+    """Every change, in the order an upgrade applies them."""
+    table = new.table
+    dropped_columns = [c for name, c in old.columns.items() if name not in new.columns]
+    added_columns = [c for name, c in new.columns.items() if name not in old.columns]
+    changes: list[Change] = []
+    review: tuple[str, ...]
+    for name, index in old.indexes.items():
+        if new.indexes.get(name) != index:
+            changes.append(Change(ChangeKind.DROP_INDEX, name, index.column, old=index))
+    for name, constraint in old.constraints.items():
+        if new.constraints.get(name) != constraint:
+            changes.append(
+                Change(
+                    ChangeKind.DROP_CONSTRAINT,
+                    name,
+                    constraint.column,
+                    old=constraint,
+                )
+            )
+    for column in dropped_columns:
+        changes.append(
+            Change(
+                ChangeKind.DROP_COLUMN,
+                column.name,
+                column.name,
+                old=column,
+                review=(f"drops column {table}.{column.name} and the data in it.",),
+            )
+        )
+    for name, before in old.columns.items():
+        after = new.columns.get(name)
+        if after is None:
+            continue
+        if before.type_source != after.type_source or before.kind != after.kind:
+            changes.append(
+                Change(
+                    ChangeKind.ALTER_TYPE,
+                    name,
+                    name,
+                    before,
+                    after,
+                    review=_type_review(table, before, after),
+                )
+            )
+        if before.nullable != after.nullable:
+            review = ()
+            if not after.nullable and not after.has_default:
+                review = (
+                    f"{table}.{name} becomes NOT NULL: fill in the rows where it is "
+                    "NULL first (e.g. with op.execute), or this fails.",
+                )
+            changes.append(
+                Change(
+                    ChangeKind.ALTER_NULLABLE, name, name, before, after, review=review
+                )
+            )
+    for column in added_columns:
+        review = ()
+        if not column.nullable and not column.has_default:
+            review = (
+                f"{table}.{column.name} is NOT NULL without a default: fill it in "
+                "for existing rows (e.g. with op.execute) before this block, or "
+                "this fails on a table with rows.",
+            )
+        changes.append(
+            Change(
+                ChangeKind.ADD_COLUMN,
+                column.name,
+                column.name,
+                new=column,
+                review=review,
+            )
+        )
+    for name, constraint in new.constraints.items():
+        if old.constraints.get(name) != constraint:
+            changes.append(
+                Change(
+                    ChangeKind.ADD_CONSTRAINT,
+                    name,
+                    constraint.column,
+                    new=constraint,
+                    review=_constraint_review(table, constraint, old),
+                )
+            )
+    for name, index in new.indexes.items():
+        if old.indexes.get(name) != index:
+            changes.append(Change(ChangeKind.ADD_INDEX, name, index.column, new=index))
+    return changes
+
+
+def _type_review(table: str, before: ColumnDef, after: ColumnDef) -> tuple[str, ...]:
+    """REVIEW lines for a changed column type (none for a harmless widening)."""
+    where = f"{table}.{before.name}"
+    if (
+        before.kind != after.kind
+        and before.type_source != after.type_source
+        and not _both_enumish(before, after)
+    ):
+        return (
+            f"{where} changes type from {before.describe()} to {after.describe()}: "
+            "existing values are cast; review: may lose data.",
+        )
+    lines: list[str] = []
+    if _shrinks_length(before, after):
+        lines.append(
+            f"{where} shrinks from {before.length} to {after.length} characters: "
+            "longer values make this fail (PostgreSQL).",
+        )
+    if _shrinks_decimal(before, after):
+        lines.append(
+            f"{where} narrows from {before.describe()} to {after.describe()}: "
+            "values that do not fit make this fail or are rounded.",
+        )
+    removed = _removed_choices(before, after)
+    if removed:
+        lines.append(
+            f"{where} loses the choices {', '.join(removed)}: rows holding them make "
+            "this fail; update them first.",
+        )
+    return tuple(lines)
+
+
+def _constraint_review(
+    table: str, constraint: ConstraintDef, old: TableSchema
+) -> tuple[str, ...]:
+    """REVIEW lines for a new constraint on a column that may hold data."""
+    if constraint.column not in old.columns:
+        return ()
+    columns = ", ".join(constraint.columns)
+    if constraint.kind is ConstraintKind.UNIQUE:
+        if any(
+            c.kind is ConstraintKind.UNIQUE
+            and set(c.columns) <= set(constraint.columns)
+            for c in old.constraints.values()
+        ):
+            return ()  # the values were already unique (e.g. globally)
+        return (
+            f"unique ({columns}) on {table}: fails if existing rows hold duplicates.",
+        )
+    if constraint.kind is ConstraintKind.CHECK:
+        if old.columns[constraint.column].kind is FieldType.ENUM:
+            return ()  # choices removed are reported with the type change
+        return (
+            f"{table}.{constraint.column} only accepts {constraint.sql}: fails if "
+            "existing rows hold other values.",
+        )
+    if constraint.kind is ConstraintKind.FOREIGN_KEY:
+        return (
+            f"{table}.{constraint.column} now refers to {constraint.target_table}: "
+            "fails if existing values are not ids there.",
+        )
+    return ()
+
+
+def _both_enumish(before: ColumnDef, after: ColumnDef) -> bool:
+    """str <-> enum keeps the values (the CHECK decides what stays valid)."""
+    return {before.kind, after.kind} <= {FieldType.STR, FieldType.ENUM}
+
+
+def _shrinks_length(before: ColumnDef, after: ColumnDef) -> bool:
+    return (
+        before.length is not None
+        and after.length is not None
+        and after.length < before.length
+    )
+
+
+def _shrinks_decimal(before: ColumnDef, after: ColumnDef) -> bool:
+    if before.kind is not FieldType.DECIMAL or after.kind is not FieldType.DECIMAL:
+        return False
+    assert before.view is not None and after.view is not None
+    old, new = before.view.spec, after.view.spec
+    old_whole = (old.precision or 0) - (old.scale or 0)
+    new_whole = (new.precision or 0) - (new.scale or 0)
+    return new_whole < old_whole or (new.scale or 0) < (old.scale or 0)
+
+
+def _removed_choices(before: ColumnDef, after: ColumnDef) -> list[str]:
+    if before.kind is not FieldType.ENUM or after.kind is not FieldType.ENUM:
+        return []
+    assert before.view is not None and after.view is not None
+    kept = set(after.view.spec.choices or [])
+    return [c for c in before.view.spec.choices or [] if c not in kept]
+
+
+def _warnings(
+    old_spec: ResourceSpec,
+    new_spec: ResourceSpec,
+    old: TableSchema,
+    new: TableSchema,
+    changes: list[Change],
+) -> tuple[str, ...]:
+    """Sentences for the CLI: what may fail or lose data, and what to do."""
+    table = new.table
+    warnings: list[str] = []
+    if old_spec.owned != new_spec.owned:
+        if new_spec.owned:
+            warnings.append(
+                f"{new_spec.name} becomes owned: {table} gets an owner_id column "
+                "that existing rows cannot fill in; the migration fails on a table "
+                "with rows unless you set owner_id where it says REVIEW."
+            )
+        else:
+            warnings.append(
+                f"{new_spec.name} becomes shared: owner_id is dropped from {table} "
+                "and every user sees every row."
+            )
+    added = [c.new for c in changes if c.kind is ChangeKind.ADD_COLUMN]
+    renamed = _rename_pairs(
+        [c.old for c in changes if c.kind is ChangeKind.DROP_COLUMN], added
+    )
+    for change in changes:
+        if change.kind is ChangeKind.DROP_COLUMN:
+            if change.name == "owner_id":
+                continue
+            partner = renamed.get(change.name)
+            if partner is not None:
+                warnings.append(
+                    f"{table}.{change.name} -> {partner}: a rename is treated as "
+                    f"remove + add: data in {change.name} is dropped."
+                )
+            else:
+                warnings.append(
+                    f"{table}.{change.name} is removed: data in {change.name} is "
+                    "dropped."
+                )
+        elif change.kind is ChangeKind.ADD_COLUMN and change.review:
+            if change.name == "owner_id":
+                continue
+            warnings.append(
+                f"{table}.{change.name} is required and has no default: the "
+                "migration fails on a table with rows; fill it in where the "
+                "migration says REVIEW, or give the field a default."
+            )
+        elif change.kind is ChangeKind.ALTER_NULLABLE:
+            after = change.new
+            assert isinstance(after, ColumnDef)
+            if after.nullable:
+                continue
+            if after.has_default:
+                warnings.append(
+                    f"{table}.{change.name} becomes required: rows where it is NULL "
+                    "are set to its default."
+                )
+            else:
+                warnings.append(
+                    f"{table}.{change.name} becomes required without a default: the "
+                    "migration fails if a row holds NULL; fill those in where the "
+                    "migration says REVIEW."
+                )
+        elif change.kind is ChangeKind.ALTER_TYPE or (
+            change.kind is ChangeKind.ADD_CONSTRAINT and change.review
+        ):
+            warnings.extend(change.review)
+    return tuple(warnings)
+
+
+def _rename_pairs(
+    dropped: Sequence[ColumnDef | IndexDef | ConstraintDef | None],
+    added: Sequence[ColumnDef | IndexDef | ConstraintDef | None],
+) -> dict[str, str]:
+    """Dropped columns that look renamed: paired, in order, with added columns of
+    the same type."""
+    free = [c for c in added if isinstance(c, ColumnDef)]
+    pairs: dict[str, str] = {}
+    for column in dropped:
+        if not isinstance(column, ColumnDef) or column.view is None:
+            continue
+        match = next((c for c in free if c.kind is column.kind), None)
+        if match is not None:
+            free.remove(match)
+            pairs[column.name] = match.name
+    return pairs
+
+
+def _summary(diff: SchemaDiff) -> str:
+    """``add views, drop subtitle, alter title, index rank, unique slug``."""
+    verbs: dict[str, list[str]] = {}
+    for change in diff.changes:
+        if change.kind is ChangeKind.ADD_COLUMN:
+            verbs[change.column] = ["add"]
+        elif change.kind is ChangeKind.DROP_COLUMN:
+            verbs[change.column] = ["drop"]
+    for change in diff.changes:
+        column = change.column
+        if verbs.get(column) in (["add"], ["drop"]):
+            continue
+        verb = _verb(change)
+        if verb and verb not in verbs.setdefault(column, []):
+            verbs[column].append(verb)
+    order = {name: i for i, name in enumerate([*diff.old.columns, *diff.new.columns])}
+    rank = {"add": 0, "drop": 1}
+    columns = sorted(
+        verbs,
+        key=lambda name: (rank.get(verbs[name][0], 2), order.get(name, len(order))),
+    )
+    return ", ".join(f"{verb} {name}" for name in columns for verb in verbs[name])
+
+
+def _verb(change: Change) -> str:
+    """How the summary names a change to an existing column."""
+    if change.kind is ChangeKind.ADD_INDEX:
+        return "index"
+    if change.kind is ChangeKind.DROP_INDEX:
+        return "unindex"
+    if change.kind in (ChangeKind.ADD_CONSTRAINT, ChangeKind.DROP_CONSTRAINT):
+        if change.constraint.kind is ConstraintKind.UNIQUE:
+            return (
+                "drop unique" if change.kind is ChangeKind.DROP_CONSTRAINT else "unique"
+            )
+    return "alter"
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedMigration:
+    """An update revision: its text, the warnings to print, its summary."""
+
+    text: str
+    warnings: tuple[str, ...]
+    summary: str
+
+    @property
+    def slug(self) -> str:
+        """The summary as a file-name part, e.g. ``add_views_drop_subtitle``."""
+        slug = re.sub(r"[^a-z0-9]+", "_", self.summary.lower()).strip("_")
+        if len(slug) > _SLUG_LENGTH:
+            slug = slug[:_SLUG_LENGTH].rsplit("_", 1)[0]
+        return slug or "update"
+
+
+@dataclass
+class _Block:
+    """A ``with op.batch_alter_table(...)`` block, or plain ``op.execute`` lines."""
+
+    batch: bool
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str, review: Iterable[str] = ()) -> None:
+        for text in review:
+            self.lines.extend(_review_comment(text, indent=8 if self.batch else 4))
+        self.lines.append(line)
+
+
+def _review_comment(text: str, *, indent: int) -> list[str]:
+    """``# REVIEW: ...`` wrapped to the generated project's line length."""
+    lines = textwrap.wrap(text, width=_LINE_LENGTH - indent - len("# REVIEW: "))
+    return [f"# REVIEW: {lines[0]}", *(f"#   {line}" for line in lines[1:])]
+
+
+def render_update_migration(
+    old: ResourceSpec,
+    new: ResourceSpec,
+    *,
+    targets: dict[str, Target],
+    revision: str,
+    down_revision: str | None,
+    header: str,
+) -> RenderedMigration | None:
+    """The revision taking the table of ``old`` to that of ``new``, or ``None``
+    when the schema does not change."""
+    diff = diff_specs(old, new, targets)
+    if diff.is_empty:
+        return None
+    back = diff_specs(new, old, targets)
+    upgrade = _blocks(diff)
+    downgrade = _blocks(back)
+    summary = diff.summary
+    source = "\n".join(line for block in [*upgrade, *downgrade] for line in block.lines)
+    text = render_template(
+        "resource/update_migration.py.jinja",
+        {
+            "header": header,
+            "table": diff.table,
+            "title": textwrap.fill(
+                f"Update the {diff.table} table: {summary}.", width=_LINE_LENGTH - 9
+            ),
+            "revision": revision,
+            "down_revision": down_revision,
+            "upgrade": upgrade,
+            "downgrade": downgrade,
+            "uses_sa": "sa." in source,
+        },
+    )
+    return RenderedMigration(text=text, warnings=diff.warnings, summary=summary)
+
+
+def _blocks(diff: SchemaDiff) -> list[_Block]:
+    """The upgrade of ``diff``: a batch block of structural changes, the filling
+    of rows, and a batch block tightening columns to NOT NULL."""
+    table = diff.table
+    first = _Block(batch=True)
+    fill = _Block(batch=False)
+    second = _Block(batch=True)
+    for change in diff.changes:
+        kind = change.kind
+        if kind is ChangeKind.DROP_INDEX:
+            first.add(f"batch_op.drop_index(op.f({change.name!r}))")
+        elif kind is ChangeKind.DROP_CONSTRAINT:
+            first.add(
+                f"batch_op.drop_constraint(op.f({change.name!r}), "
+                f"type_={change.constraint.kind.value!r})"
+            )
+        elif kind is ChangeKind.DROP_COLUMN:
+            first.add(f"batch_op.drop_column({change.name!r})", change.review)
+        elif kind is ChangeKind.ALTER_TYPE:
+            _alter_type(first, change)
+        elif kind is ChangeKind.ALTER_NULLABLE:
+            _alter_nullable(table, first, fill, second, change)
+        elif kind is ChangeKind.ADD_COLUMN:
+            _add_column(first, second, change)
+        elif kind is ChangeKind.ADD_CONSTRAINT:
+            first.add(_create_constraint(change.constraint), change.review)
+        elif kind is ChangeKind.ADD_INDEX:
+            first.add(
+                f"batch_op.create_index(op.f({change.name!r}), "
+                f"[{change.column!r}], unique=False)"
+            )
+    return [block for block in (first, fill, second) if block.lines]
+
+
+def _alter_type(block: _Block, change: Change) -> None:
+    before, after = change.old, change.new
+    assert isinstance(before, ColumnDef) and isinstance(after, ColumnDef)
+    if before.type_source == after.type_source:
+        return  # e.g. str <-> enum, uuid <-> ref: only constraints change
+    args = [
+        repr(after.name),
+        f"existing_type={before.type_source}",
+        f"type_={after.type_source}",
+        f"existing_nullable={before.nullable}",
+    ]
+    if _family(before.kind) != _family(after.kind):
+        using = f'"{after.name}"::{after.pg_type}'
+        args.append(f"postgresql_using={using!r}")
+    block.add(f"batch_op.alter_column({', '.join(args)})", change.review)
+
+
+def _alter_nullable(
+    table: str, first: _Block, fill: _Block, second: _Block, change: Change
+) -> None:
+    after = change.new
+    assert isinstance(after, ColumnDef)
+    args = f"{after.name!r}, existing_type={after.type_source}"
+    if after.nullable:
+        first.add(f"batch_op.alter_column({args}, nullable=True)")
+        return
+    if after.has_default:
+        fill.add(
+            f"op.execute(sa.table({table!r}, sa.column({after.name!r}))"
+            f".update().where(sa.column({after.name!r}).is_(None))"
+            f".values({{{after.name!r}: {_sql_default(after)}}}))"
+        )
+    second.add(f"batch_op.alter_column({args}, nullable=False)", change.review)
+
+
+def _add_column(first: _Block, second: _Block, change: Change) -> None:
+    column = change.new
+    assert isinstance(column, ColumnDef)
+    name, type_source = column.name, column.type_source
+    if column.nullable:
+        first.add(f"batch_op.add_column(sa.Column({name!r}, {type_source}))")
+    elif column.has_default:
+        first.add(
+            f"batch_op.add_column(sa.Column({name!r}, {type_source}, nullable=False, "
+            f"server_default={_sql_default(column)}))"
+        )
+        second.add(
+            f"batch_op.alter_column({name!r}, existing_type={type_source}, "
+            "existing_nullable=False, server_default=None)"
+        )
+    else:
+        first.add(f"batch_op.add_column(sa.Column({name!r}, {type_source}))")
+        second.add(
+            f"batch_op.alter_column({name!r}, existing_type={type_source}, "
+            "nullable=False)",
+            change.review,
+        )
+
+
+def _create_constraint(constraint: ConstraintDef) -> str:
+    name = f"op.f({constraint.name!r})"
+    columns = list(constraint.columns)
+    if constraint.kind is ConstraintKind.CHECK:
+        sql = python_string(constraint.sql)
+        return f"batch_op.create_check_constraint({name}, {sql})"
+    if constraint.kind is ConstraintKind.UNIQUE:
+        return f"batch_op.create_unique_constraint({name}, {columns!r})"
+    return (
+        f"batch_op.create_foreign_key({name}, {constraint.target_table!r}, "
+        f'{columns!r}, ["id"], ondelete="RESTRICT")'
+    )
+
+
+def _family(kind: FieldType) -> str:
+    """Types PostgreSQL converts between without an explicit ``USING``."""
+    if kind in _STRING_TYPES:
+        return "string"
+    if kind in _NUMBER_TYPES:
+        return "number"
+    if kind is FieldType.REF:
+        return FieldType.UUID.value
+    return kind.value
+
+
+def _sql_default(column: ColumnDef) -> str:
+    """Python source of the SQL value of ``column``'s default, usable both as a
+    ``server_default`` and in an ``UPDATE``, the same on SQLite and PostgreSQL."""
+    assert column.view is not None
+    value = column.view.spec.default
+    if isinstance(value, bool):
+        return "sa.true()" if value else "sa.false()"
+    return f"sa.literal_column({python_string(_sql_literal(column.kind, value))})"
+
+
+def _sql_literal(kind: FieldType, value: object) -> str:
+    """The SQL literal of a default value, as the column stores it."""
+    if kind is FieldType.JSON:
+        return _quote(json.dumps(value, sort_keys=True))
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        # SQLAlchemy's SQLite format, with an offset PostgreSQL reads as UTC
+        return _quote(moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00:00"))
+    if isinstance(value, date):
+        return _quote(value.isoformat())
+    if isinstance(value, UUID):
+        return _quote(value.hex)  # SQLite stores 32 hex digits; PostgreSQL reads it
+    return _quote(str(value))
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
