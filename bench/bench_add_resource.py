@@ -1,0 +1,110 @@
+"""Time `fastgen add resource` as a whole process, in a freshly generated project.
+
+Two specs: the three-field Post of the README, and a bigger Post with a field of
+every type (and a ref to an Author added beforehand). Before each run the project is
+reset by copying a pristine generated project to a fresh directory; the copy is not
+timed.
+
+Usage: python bench/bench_add_resource.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from timing import report, time_command
+
+TARGET = 0.8  # seconds, median of the whole process
+
+SMALL = ("Post", "title:str{200}:index", "body:text", "published:bool=false")
+AUTHOR = ("Author", "name:str{100}:index", "email:email:unique", "bio:text?")
+BIG = (
+    "Post",
+    "title:str{200}:index",
+    "body:text",
+    "published:bool=false",
+    "price:decimal{10,2}?",
+    "status:enum{draft,published}=draft",
+    "author:ref:Author",
+    "rating:float?",
+    "views:int=0",
+    "published_on:date?",
+    "starts_at:datetime?",
+    "token:uuid:unique",
+    "website:url?",
+    "contact:email?",
+    "meta:json?",
+)
+
+
+def _pristine(fastgen: str, parent: Path, *resources: tuple[str, ...]) -> Path:
+    """A newly generated project, with ``resources`` already added."""
+    subprocess.run(
+        [fastgen, "new", "project", "demo", "--path", str(parent)],
+        check=True,
+        capture_output=True,
+    )
+    project = parent / "demo"
+    for spec in resources:
+        subprocess.run(
+            [fastgen, "add", "resource", *spec],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+    return project
+
+
+def _bench(
+    label: str, fastgen: str, pristine: Path, spec: tuple[str, ...], runs: int
+) -> bool:
+    target = pristine.parent.parent / "run" / pristine.name
+
+    def reset(_: int) -> None:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(pristine, target, symlinks=True)
+
+    command = [fastgen, "add", "resource", *spec]
+    time_command(command, runs=1, cwd=target, before_each=reset)  # warm caches
+    timings = time_command(command, runs=runs, cwd=target, before_each=reset)
+    shutil.rmtree(target, ignore_errors=True)
+    return report(label, timings, TARGET)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    if runs < 1:
+        parser.error("--runs must be at least 1")
+    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "bare").mkdir()
+        (work / "with_author").mkdir()
+        bare = _pristine(fastgen, work / "bare")
+        with_author = _pristine(fastgen, work / "with_author", AUTHOR)
+        small_ok = _bench(
+            f"fastgen add resource Post ({len(SMALL) - 1} fields)",
+            fastgen,
+            bare,
+            SMALL,
+            runs,
+        )
+        big_ok = _bench(
+            f"fastgen add resource Post ({len(BIG) - 1} fields)",
+            fastgen,
+            with_author,
+            BIG,
+            runs,
+        )
+    return 0 if small_ok and big_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
