@@ -20,8 +20,10 @@ from fastgen.manifest import (
     load_manifest,
 )
 from fastgen.migrations import Revision, current_head, read_revisions
+from fastgen.parallel import run_both
 from fastgen.plan import Plan, content_hash, make_plan
 from fastgen.project_config import ProjectConfig
+from fastgen.render import format_python_files
 from fastgen.resource_context import Target
 from fastgen.resource_render import (
     Layout,
@@ -172,6 +174,8 @@ def plan_resources(
     state = _PlanState(config, read_revisions(root))
     records = dict(manifest.resources)
     warnings: list[str] = []
+    rendered: list[tuple[ResourceSpec, dict[str, str], dict[str, str], str]] = []
+    routers: list[tuple[ResourceSpec, str | None]] = []
     for spec in specs:
         _check_against_project(spec, project_specs)
         files = render_resource(spec, targets=targets, layout=layout)
@@ -184,7 +188,18 @@ def plan_resources(
         record = records.get(spec.name)
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
-        state.wire(spec, router or (record.router if record else None))
+        routers.append((spec, router or (record.router if record else None)))
+        rendered.append((spec, files, migrations, spec_text))
+    # Formatting and wiring are independent and both CPU-bound: overlap them.
+    formatted, state.wiring = run_both(
+        lambda: [format_python_files(files) for _, files, _, _ in rendered],
+        lambda: state.wired(routers),
+    )
+    for (spec, _, migrations, spec_text), files in zip(
+        rendered, formatted, strict=True
+    ):
+        paths = ResourcePaths(spec, layout)
+        record = records.get(spec.name)
         written = files | migrations
         records[spec.name] = ResourceRecord(
             spec_file=paths.spec_file,
@@ -302,12 +317,12 @@ class _PlanState:
         path = f"migrations/versions/{revision}_{slug}_{table}.py"
         return {path: rendered.text}, [f"{spec.name}: {w}" for w in rendered.warnings]
 
-    def wire(self, spec: ResourceSpec, router: str | None) -> None:
-        """Add ``spec``'s router and model to the wiring edits planned so far."""
-        for path, source in _wiring_edits(
-            self.config, spec, router, sources=self.wiring
-        ).items():
-            self.wiring[path] = source
+    def wired(self, routers: list[tuple[ResourceSpec, str | None]]) -> dict[str, str]:
+        """The wiring files with every resource's router and model added."""
+        wiring: dict[str, str] = {}
+        for spec, router in routers:
+            wiring |= _wiring_edits(self.config, spec, router, sources=wiring)
+        return wiring
 
 
 def _revision_id(seed: str) -> str:

@@ -14,3 +14,7 @@ class FastgenError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+    def __reduce__(self) -> tuple[type[FastgenError], tuple[str], dict[str, int]]:
+        # Errors cross process boundaries (fastgen.parallel) with their exit code.
+        return (type(self), (self.message,), {"exit_code": self.exit_code})

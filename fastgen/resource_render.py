@@ -98,7 +98,8 @@ def render_resource(
     targets: dict[str, Target],
     layout: Layout = DEFAULT_LAYOUT,
 ) -> dict[str, str]:
-    """``{path: text}`` of the code and tests of ``spec`` (ejected parts left out).
+    """``{path: text}`` of the code and tests of ``spec`` (ejected parts left out),
+    not yet formatted: see :func:`fastgen.render.format_python_files`.
 
     Migrations are rendered separately: they are written once, never re-rendered.
     """
@@ -114,11 +115,12 @@ def render_resource(
     }
     files = {
         f"{paths.package}/__init__.py": render_template(
-            "resource/package_init.py.jinja", context
+            "resource/package_init.py.jinja", context, formatted=False
         ),
         paths.factory: render_template(
             "resource/factory.py.jinja",
             context | {"imports": _factory_imports(context).render()},
+            formatted=False,
         ),
     }
     for part, path in paths.parts().items():
@@ -129,6 +131,7 @@ def render_resource(
             f"resource/{name}.py.jinja",
             context
             | {"imports": imports[part].render(), "header": _header(paths, part)},
+            formatted=False,
         )
     return files
 

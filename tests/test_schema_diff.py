@@ -10,19 +10,23 @@ exactly the old schema, and upgrading again must work.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from fastgen.errors import FastgenError
 from fastgen.migrations import current_head, read_revisions
 from fastgen.naming import Names
+from fastgen.render import format_python_files
 from fastgen.resource_context import Target
-from fastgen.resource_render import Migration, ResourcePaths, render_resource
+from fastgen.resource_render import (
+    Migration,
+    ResourcePaths,
+    render_create_migration,
+    render_resource,
+)
 from fastgen.schema_diff import (
     ChangeKind,
     RenderedMigration,
@@ -582,16 +586,9 @@ def add_resource(project: Path, spec: ResourceSpec, down_revision: str | None) -
         f"migrations/versions/{revision}_create_{names.plural_snake}.py",
     )
     files = render_code(spec)
-    try:
-        from fastgen.resource_render import render_create_migration
-    except ImportError:  # before the migration was rendered on its own
-        files[migration.path] = render_resource(
-            spec, targets=TARGETS, migration=migration  # type: ignore[call-arg]
-        )[migration.path]
-    else:
-        files[migration.path] = render_create_migration(
-            spec, targets=TARGETS, migration=migration
-        )
+    files[migration.path] = render_create_migration(
+        spec, targets=TARGETS, migration=migration
+    )
     files[ResourcePaths(spec).spec_file] = dump_spec(spec)
     models = project / "app" / "models.py"
     files["app/models.py"] = register_model(
@@ -614,11 +611,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def render_code(spec: ResourceSpec) -> dict[str, str]:
     """The resource's code and tests as ``fastgen sync`` would re-render them."""
-    extra: dict[str, Any] = {}
-    if "migration" in inspect.signature(render_resource).parameters:
-        extra["migration"] = Migration("unused", None, "migrations/unused.py")
-    files = render_resource(spec, targets=TARGETS, **extra)
-    return {path: text for path, text in files.items() if "migrations/" not in path}
+    return format_python_files(render_resource(spec, targets=TARGETS))
 
 
 def update_project(project: Path, new: ResourceSpec) -> tuple[str, str, str, str]:
