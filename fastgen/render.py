@@ -59,10 +59,11 @@ def python_string(text: str, width: int = 60) -> str:
         return repr(text)
     chunks: list[str] = []
     for word in text.split(" "):
-        if chunks and len(chunks[-1]) + len(word) + 1 <= width:
-            chunks[-1] += " " + word
+        if chunks and len(chunks[-1]) + len(word) <= width:
+            chunks[-1] += word + " "
         else:
-            chunks.append(word if not chunks else " " + word)
+            chunks.append(word + " ")
+    chunks[-1] = chunks[-1].removesuffix(" ")
     return "(" + " ".join(repr(chunk) for chunk in chunks) + ")"
 
 

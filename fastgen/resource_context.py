@@ -210,6 +210,16 @@ class FieldView:
         return ", ".join(args)
 
     @property
+    def model_assignment(self) -> str:
+        """`` = Field(...)``, `` = default`` or nothing, whichever says it plainly."""
+        args = self.model_args
+        if not args:
+            return ""
+        if args.startswith("default=") and ", " not in args:
+            return f" = {args.removeprefix('default=')}"
+        return f" = Field({args})"
+
+    @property
     def schema_args(self) -> str:
         return ", ".join([*self.default_args, *self._validation_args()])
 

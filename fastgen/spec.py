@@ -131,6 +131,7 @@ _FILE_FIELD_KEYS = (
     "default",
     "index",
     "unique",
+    "description",
 )
 _FILE_TOP_KEYS = ("name", "owned", "ejected", "fields")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -377,6 +378,7 @@ class FieldSpec(BaseModel):
     default: Any = None
     index: StrictBool = False
     unique: StrictBool = False
+    description: StrictStr | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -396,6 +398,14 @@ class FieldSpec(BaseModel):
         """Apply the field naming rules."""
         _check_field_name(name)
         return name
+
+    @field_validator("description")
+    @classmethod
+    def _one_line(cls, text: str | None) -> str | None:
+        """Descriptions land in OpenAPI and docstrings: one short line."""
+        if text is not None and (not text.strip() or "\n" in text or len(text) > 200):
+            raise ValueError("must be one non-empty line of at most 200 characters")
+        return text
 
     @field_validator("max_length", "precision")
     @classmethod
@@ -986,6 +996,8 @@ def _field_entry(field: FieldSpec) -> _FlowMap:
     for flag in FLAGS:
         if getattr(field, flag):
             entry[flag] = True
+    if field.description is not None:
+        entry["description"] = field.description
     return entry
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -470,3 +471,29 @@ def test_field_type_values_are_strings() -> None:
     assert [member.value for member in FieldType][:3] == ["str", "text", "int"]
     assert FieldType("ref") is FieldType.REF
     assert f"{FieldType.DECIMAL}" == "decimal"
+
+
+def test_field_descriptions_round_trip_through_spec_files(tmp_path: Path) -> None:
+    spec = parse_resource("Post", ["title:str{200}"])
+    described = spec.model_copy(
+        update={
+            "fields": [
+                spec.fields[0].model_copy(update={"description": "Headline shown."})
+            ]
+        }
+    )
+    path = tmp_path / "post.yaml"
+    path.write_text(dump_spec(described))
+    assert load_spec_file(path).fields[0].description == "Headline shown."
+
+
+@pytest.mark.parametrize("bad", ["", "two\nlines", "x" * 201])
+def test_field_descriptions_are_one_short_line(tmp_path: Path, bad: str) -> None:
+    path = tmp_path / "post.yaml"
+    path.write_text(
+        "name: Post\nfields:\n  title: {type: str, description: "
+        + json.dumps(bad)
+        + "}\n"
+    )
+    with pytest.raises(FastgenError, match="description"):
+        load_spec_file(path)
