@@ -1,0 +1,90 @@
+"""Time `fastgen check` as a whole process on an unchanged project.
+
+Two generated projects: one with 50 resources (50 spec files written to resources/
+and applied with one `fastgen sync`) and one with a single resource. Setting them up
+is not timed. With specs, manifest and fastgen version unchanged, check only hashes
+files, so the 50-resource project must be nearly as fast as the 1-resource one.
+
+Usage: python bench/bench_check.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from timing import report, time_command
+
+TARGET = 0.5  # seconds, median of the whole process, 50 resources
+MAX_RATIO = 1.5  # 50 resources / 1 resource
+RESOURCES = 50
+
+SPEC = """\
+name: {name}
+fields:
+  title: str{{200}}:index
+  body: text
+  published: {{type: bool, default: false}}
+  rating: int?
+  status: enum{{draft,published}}=draft
+"""
+
+
+def _project(fastgen: str, parent: Path, resources: int) -> Path:
+    """A generated project with ``resources`` resources, applied by one sync."""
+    subprocess.run(
+        [fastgen, "new", "project", "demo", "--path", str(parent)],
+        check=True,
+        capture_output=True,
+    )
+    project = parent / "demo"
+    specs = project / "resources"
+    specs.mkdir(exist_ok=True)
+    for index in range(resources):
+        name = f"Item{index:02d}"
+        (specs / f"item{index:02d}.yaml").write_text(SPEC.format(name=name))
+    subprocess.run([fastgen, "sync"], cwd=project, check=True, capture_output=True)
+    check = subprocess.run(
+        [fastgen, "check"], cwd=project, capture_output=True, text=True, check=False
+    )
+    if check.returncode != 0:
+        sys.exit(f"fastgen check fails on the fresh project:\n{check.stdout}")
+    return project
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=9)
+    runs = parser.parse_args().runs
+    if runs < 7:
+        parser.error("--runs must be at least 7")
+    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "many").mkdir()
+        (work / "one").mkdir()
+        many = _project(fastgen, work / "many", RESOURCES)
+        one = _project(fastgen, work / "one", 1)
+        command = [fastgen, "check"]
+        timings = {}
+        for label, project in ((RESOURCES, many), (1, one)):
+            time_command(command, runs=2, cwd=project)  # warm caches
+            timings[label] = time_command(command, runs=runs, cwd=project)
+    many_ok = report(
+        f"fastgen check ({RESOURCES} resources)", timings[RESOURCES], TARGET
+    )
+    report("fastgen check (1 resource)", timings[1], TARGET)
+    ratio = statistics.median(timings[RESOURCES]) / statistics.median(timings[1])
+    ratio_ok = ratio <= MAX_RATIO
+    verdict = "ok" if ratio_ok else "OVER TARGET"
+    print(f"{'ratio 50 / 1':<40} {ratio:.2f}  (target <= {MAX_RATIO}: {verdict})")
+    return 0 if many_ok and ratio_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
