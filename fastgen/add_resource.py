@@ -113,12 +113,23 @@ def project_layout(config: ProjectConfig) -> Layout:
 
 def load_project_specs(root: Path) -> dict[str, ResourceSpec]:
     """Every spec under ``resources/``, by resource class name."""
-    specs = {}
+    return {name: spec for name, (spec, _) in spec_files(root).items()}
+
+
+def spec_files(root: Path) -> dict[str, tuple[ResourceSpec, str]]:
+    """Every spec under ``resources/`` with its path, by resource class name."""
+    found: dict[str, tuple[ResourceSpec, str]] = {}
     for path in sorted((root / "resources").glob("*")):
         if path.suffix in {".yaml", ".yml", ".toml"}:
             spec = load_spec_file(path)
-            specs[spec.name] = spec
-    return specs
+            relative = path.relative_to(root).as_posix()
+            if spec.name in found:
+                raise FastgenError(
+                    f"{relative} and {found[spec.name][1]} both describe {spec.name}: "
+                    "delete one of them"
+                )
+            found[spec.name] = (spec, relative)
+    return found
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,9 @@ def plan_resources(
     also writes each spec file in its canonical form.
     """
     root = config.root
-    project_specs = load_project_specs(root) | {spec.name: spec for spec in specs}
+    on_disk = spec_files(root)
+    project_specs = {name: spec for name, (spec, _) in on_disk.items()}
+    project_specs |= {spec.name: spec for spec in specs}
     manifest = load_manifest(root)
     layout = project_layout(config)
     targets = {
@@ -174,41 +187,44 @@ def plan_resources(
     state = _PlanState(config, read_revisions(root))
     records = dict(manifest.resources)
     warnings: list[str] = []
-    rendered: list[tuple[ResourceSpec, dict[str, str], dict[str, str], str]] = []
+    rendered: list[tuple[ResourceSpec, dict[str, str], dict[str, str], str, str]] = []
     routers: list[tuple[ResourceSpec, str | None]] = []
     for spec in specs:
         _check_against_project(spec, project_specs)
         files = render_resource(spec, targets=targets, layout=layout)
-        paths = ResourcePaths(spec, layout)
+        spec_file = (
+            on_disk[spec.name][1]
+            if spec.name in on_disk
+            else ResourcePaths(spec, layout).spec_file
+        )
         spec_text = dump_spec(spec)
         if write_specs:
-            files[paths.spec_file] = spec_text
+            files[writable_spec(spec_file)] = spec_text
         else:
-            spec_text = _read_text(root / paths.spec_file) or spec_text
+            spec_text = _read_text(root / spec_file) or spec_text
         record = records.get(spec.name)
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
         routers.append((spec, router or (record.router if record else None)))
-        rendered.append((spec, files, migrations, spec_text))
+        rendered.append((spec, files, migrations, spec_file, spec_text))
     # Formatting and wiring are independent and both CPU-bound: overlap them.
     formatted, state.wiring = run_both(
-        lambda: [format_python_files(files) for _, files, _, _ in rendered],
+        lambda: [format_python_files(files) for _, files, _, _, _ in rendered],
         lambda: state.wired(routers),
     )
-    for (spec, _, migrations, spec_text), files in zip(
+    for (spec, _, migrations, spec_file, spec_text), files in zip(
         rendered, formatted, strict=True
     ):
-        paths = ResourcePaths(spec, layout)
         record = records.get(spec.name)
         written = files | migrations
         records[spec.name] = ResourceRecord(
-            spec_file=paths.spec_file,
+            spec_file=spec_file,
             spec_hash=spec_hash(spec),
             spec_file_hash=content_hash(spec_text),
             spec=spec.model_dump(mode="json"),
             router=state.router_option(router, record),
             fastgen_version=__version__,
-            files=_owned_hashes(record, written, paths.spec_file),
+            files=_owned_hashes(record, written, spec_file),
         )
         state.files |= written
     factories_init = f"{layout.tests_dir}/factories/__init__.py"
@@ -224,9 +240,7 @@ def plan_resources(
         written_hashes=manifest.written_hashes(),
         edited_in_place=frozenset(state.wiring)
         | {MANIFEST_PATH}
-        | (
-            {f"resources/{s.names.snake}.yaml" for s in specs} if write_specs else set()
-        ),
+        | ({record.spec_file for record in records.values()} if write_specs else set()),
     )
     return ResourcesPlan(plan.forced() if force else plan, tuple(warnings))
 
@@ -323,6 +337,16 @@ class _PlanState:
         for spec, router in routers:
             wiring |= _wiring_edits(self.config, spec, router, sources=wiring)
         return wiring
+
+
+def writable_spec(spec_file: str) -> str:
+    """fastgen writes specs as YAML; a TOML spec is the user's to edit."""
+    if not spec_file.endswith((".yaml", ".yml")):
+        raise FastgenError(
+            f"fastgen writes specs as YAML and will not rewrite {spec_file}: edit it "
+            "by hand, then run `fastgen sync`"
+        )
+    return spec_file
 
 
 def _revision_id(seed: str) -> str:

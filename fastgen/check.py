@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fastgen import __version__
-from fastgen.manifest import Manifest, ResourceRecord, load_manifest
+from fastgen.manifest import MANIFEST_PATH, Manifest, ResourceRecord, load_manifest
 from fastgen.naming import Names
+from fastgen.plan import Action
 from fastgen.project_config import ProjectConfig
 
 SYNC = "fastgen sync"
@@ -62,9 +63,12 @@ def check_project(config: ProjectConfig) -> CheckReport:
     for name, record in sorted(manifest.resources.items()):
         report.problems += _check_resource(config, manifest, name, record, spec_files)
     for path in sorted(set(spec_files) - recorded):
+        from fastgen.spec import load_spec_file
+
+        spec = load_spec_file(root / path)  # an unreadable spec is an error (exit 2)
         report.problems.append(
             Problem(
-                resource=Path(path).stem,
+                resource=spec.name,
                 kind="unapplied",
                 path=path,
                 message=f"{path} has never been applied",
@@ -112,7 +116,7 @@ def _check_resource(
     if not unchanged:
         problems += _render_problems(config, name, record)
     if any(p.kind == "modified" for p in problems):
-        _attach_diffs(config, name, problems)
+        _attach_diffs(config, record, problems)
     return problems
 
 
@@ -123,11 +127,22 @@ def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Proble
         if path == record.spec_file:
             continue  # the spec is the user's to edit
         is_migration = path.startswith("migrations/")
-        if not target.is_file():
-            kind = "migration-missing" if is_migration else "missing"
-            what = "migration" if is_migration else "file"
+        if not target.is_file() and is_migration:
             problems.append(
-                Problem(name, kind, path, f"generated {what} {path} is missing", SYNC)
+                Problem(
+                    name,
+                    "migration-missing",
+                    path,
+                    f"migration {path} is missing (migrations are history: fastgen "
+                    "never rewrites them)",
+                    f"restore it from version control: git checkout -- {path}",
+                )
+            )
+        elif not target.is_file():
+            problems.append(
+                Problem(
+                    name, "missing", path, f"generated file {path} is missing", SYNC
+                )
             )
         elif _file_hash(target) != digest:
             part = _part_of(path)
@@ -242,8 +257,13 @@ def _render_problems(
     from fastgen.sync import plan_resource_sync
 
     plan = plan_resource_sync(config, spec)
-    if plan.is_noop:
-        return []
+    differs = [
+        change.path
+        for change in plan.changes
+        if change.action is not Action.IDENTICAL and change.path != MANIFEST_PATH
+    ]
+    if not differs:
+        return []  # the new version writes the same bytes
     return [
         Problem(
             name,
@@ -256,13 +276,15 @@ def _render_problems(
     ]
 
 
-def _attach_diffs(config: ProjectConfig, name: str, problems: list[Problem]) -> None:
+def _attach_diffs(
+    config: ProjectConfig, record: ResourceRecord, problems: list[Problem]
+) -> None:
     """Replace each ``modified`` problem by one carrying the diff to restore it."""
     from fastgen.spec import load_spec_file
     from fastgen.sync import plan_resource_sync
 
-    record_spec = config.root / "resources" / f"{Names.from_name(name).snake}.yaml"
-    plan = plan_resource_sync(config, load_spec_file(record_spec))
+    spec = load_spec_file(config.root / record.spec_file)
+    plan = plan_resource_sync(config, spec)
     diffs = {change.path: change.diff() for change in plan.changes}
     for index, problem in enumerate(problems):
         if problem.kind == "modified" and problem.path in diffs:

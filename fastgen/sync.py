@@ -7,6 +7,8 @@ from fastgen.add_resource import (
     ResourcesPlan,
     load_project_specs,
     plan_resources,
+    spec_files,
+    writable_spec,
 )
 from fastgen.errors import FastgenError
 from fastgen.manifest import MANIFEST_PATH, dump_manifest, load_manifest
@@ -35,14 +37,14 @@ def plan_add_field(
     config: ProjectConfig, resource: str, fields: list[str], *, force: bool = False
 ) -> ResourcesPlan:
     """Add fields to a resource's spec and sync it, in one plan."""
-    spec = _spec_of(config, resource)
+    spec, _ = _spec_of(config, resource)
     added = [parse_field(text) for text in fields]
     taken = {field.name for field in spec.fields}
     for field in added:
         if field.name in taken:
             raise FastgenError(
-                f"{spec.name} already has a field {field.name}: edit "
-                f"{ResourcePaths(spec).spec_file} to change it, then `fastgen sync`"
+                f"{spec.name} already has a field {field.name}: edit its spec to "
+                "change it, then run `fastgen sync`"
             )
         taken.add(field.name)
     data = spec.model_dump()
@@ -55,7 +57,7 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
     """Hand one generated file to the user: record it in the spec, stop owning it."""
     if part not in PARTS:
         raise FastgenError(f"unknown part {part!r}: choose one of {', '.join(PARTS)}")
-    spec = _spec_of(config, resource)
+    spec, spec_file = _spec_of(config, resource)
     if part in spec.ejected:
         raise FastgenError(f"{spec.name} {part} is already yours; nothing to eject")
     manifest = load_manifest(config.root)
@@ -72,7 +74,7 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
         spec.model_dump() | {"ejected": [*spec.ejected, part]}
     )
     spec_text = dump_spec(ejected)
-    files = {paths.spec_file: spec_text}
+    files = {writable_spec(spec_file): spec_text}
     current = (config.root / path).read_bytes().decode("utf-8")
     files[path] = _without_header(current)
     record = record.model_copy(
@@ -95,22 +97,16 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
     )
 
 
-def _spec_of(config: ProjectConfig, resource: str) -> ResourceSpec:
-    specs = load_project_specs(config.root)
-    spec = specs.get(resource) or next(
-        (
-            s
-            for s in specs.values()
-            if resource in (s.names.snake, s.names.plural_snake)
-        ),
-        None,
+def _spec_of(config: ProjectConfig, resource: str) -> tuple[ResourceSpec, str]:
+    """The spec named ``resource`` (class, snake or plural name) and its file."""
+    found = spec_files(config.root)
+    for spec, path in found.values():
+        if resource in (spec.name, spec.names.snake, spec.names.plural_snake):
+            return spec, path
+    known = ", ".join(sorted(found)) or "none yet"
+    raise FastgenError(
+        f"no resource named {resource} in resources/ (resources: {known})"
     )
-    if spec is None:
-        known = ", ".join(sorted(specs)) or "none yet"
-        raise FastgenError(
-            f"no resource named {resource} in resources/ (resources: {known})"
-        )
-    return spec
 
 
 def _without_header(text: str) -> str:

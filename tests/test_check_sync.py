@@ -266,7 +266,7 @@ def test_check_reports_a_missing_migration(cli: CliRunner, project: Path) -> Non
     path = migration.relative_to(project).as_posix()
     assert _kinds(cli) == {("Post", "migration-missing", path)}
     (problem,) = _problems(cli)
-    assert problem["fix"] == "fastgen sync"
+    assert problem["fix"] == f"restore it from version control: git checkout -- {path}"
 
 
 def test_check_reports_an_unwired_router(cli: CliRunner, project: Path) -> None:
@@ -370,7 +370,7 @@ def test_check_lists_several_problems_each_with_its_fix(
     assert _kinds(cli) == {
         ("Author", "missing", "app/authors/schemas.py"),
         ("Post", "stale", "resources/post.yaml"),
-        ("tag", "unapplied", "resources/tag.yaml"),
+        ("Tag", "unapplied", "resources/tag.yaml"),
     }
 
 
@@ -430,14 +430,6 @@ def test_an_invalid_spec_names_file_and_field(
     assert _snapshot(project) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: check does not parse a spec that was never applied, so an unreadable "
-        "new spec is reported as 'never been applied' (exit 1), not as an "
-        "unreadable spec (exit 2) as sync does"
-    ),
-)
 def test_check_on_an_unparsable_new_spec_is_a_config_error(
     cli: CliRunner, project: Path
 ) -> None:
@@ -537,14 +529,6 @@ def test_check_does_not_import_the_renderers(project: Path) -> None:
     assert "HEAVY []" in result.stdout, result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: after a fastgen upgrade that renders every file identically, check "
-        "reports each resource 'outdated' (exit 1): the sync plan it holds up is "
-        "never a no-op because it rewrites the manifest's fastgen_version"
-    ),
-)
 def test_a_new_fastgen_version_that_writes_the_same_files_is_not_drift(
     cli: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -681,20 +665,16 @@ def test_sync_recreates_a_resource_whose_files_were_deleted(
     _clean(cli)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: check reports a deleted create migration as 'migration-missing' "
-        "with fix `fastgen sync`, but sync says 'Nothing to do' and does not "
-        "restore it, so check keeps failing"
-    ),
-)
-def test_sync_restores_a_deleted_migration_byte_for_byte(
+def test_a_deleted_migration_is_restored_from_history_not_rewritten(
     cli: CliRunner, project: Path, blog: Path
 ) -> None:
-    _posts_migration(project).unlink()
-    _ok(cli.invoke(app, ["sync"]))
-    assert _migration_files(project) == _migration_files(blog)
+    migration = _posts_migration(project)
+    original = (blog / migration.relative_to(project)).read_bytes()
+    migration.unlink()
+    result = _ok(cli.invoke(app, ["sync"]))
+    assert "Nothing to do" in result.stdout  # sync never rewrites history
+    assert not migration.exists()
+    migration.write_bytes(original)  # what `git checkout -- <path>` does
     _clean(cli)
 
 
@@ -801,14 +781,6 @@ def test_sync_orders_new_resources_by_their_refs(cli: CliRunner, project: Path) 
     _clean(cli, resources=4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a TOML (or .yml) spec in resources/ is applied by sync, but the "
-        "manifest records resources/<name>.yaml as its spec file, so check then "
-        "reports the spec deleted and the .toml never applied (exit 1)"
-    ),
-)
 def test_a_toml_spec_in_resources_syncs_and_checks_clean(
     cli: CliRunner, project: Path
 ) -> None:
