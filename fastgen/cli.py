@@ -54,6 +54,19 @@ add_app = typer.Typer(
 app.add_typer(add_app, name="add")
 
 
+# Options shared by the commands that plan changes in a project.
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
+]
+Force = Annotated[
+    bool, typer.Option("--force", help="Overwrite files changed by hand.")
+]
+ProjectDir = Annotated[
+    Path | None,
+    typer.Option("--project", help="Project directory \\[default: current]."),
+]
+
+
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn a FastgenError into one red line on stderr and its exit code."""
 
@@ -165,16 +178,9 @@ def add_resource(
         bool,
         typer.Option("--no-owner", help="Shared resource: rows are not per user."),
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files changed by hand.")
-    ] = False,
-    project: Annotated[
-        Path | None,
-        typer.Option("--project", help="Project directory \\[default: current]."),
-    ] = None,
+    dry_run: DryRun = False,
+    force: Force = False,
+    project: ProjectDir = None,
     router: Annotated[
         str | None,
         typer.Option("--router", help="Router to wire into, as module:attribute."),
@@ -244,16 +250,9 @@ def _carry_out(
 )
 @reports_errors
 def sync(
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files changed by hand.")
-    ] = False,
-    project: Annotated[
-        Path | None,
-        typer.Option("--project", help="Project directory \\[default: current]."),
-    ] = None,
+    dry_run: DryRun = False,
+    force: Force = False,
+    project: ProjectDir = None,
 ) -> None:
     """Re-render everything fastgen owns from the specs in resources/, rewire what
     is missing, and write a new migration for each schema change."""
@@ -279,16 +278,9 @@ def sync(
 def add_field(
     resource: Annotated[str, typer.Argument(help="Resource name, e.g. Post.")],
     fields: Annotated[list[str], typer.Argument(help="Fields, e.g. views:int=0.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the plan and diffs; write nothing.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files changed by hand.")
-    ] = False,
-    project: Annotated[
-        Path | None,
-        typer.Option("--project", help="Project directory \\[default: current]."),
-    ] = None,
+    dry_run: DryRun = False,
+    force: Force = False,
+    project: ProjectDir = None,
 ) -> None:
     """Add fields to a resource's spec and sync it (code and a new migration)."""
     from fastgen.project_config import find_project
@@ -319,10 +311,7 @@ def eject(
     part: Annotated[
         str, typer.Argument(help="models, schemas, service, router or tests.")
     ],
-    project: Annotated[
-        Path | None,
-        typer.Option("--project", help="Project directory \\[default: current]."),
-    ] = None,
+    project: ProjectDir = None,
 ) -> None:
     """Take one generated file over: fastgen stops checking and regenerating it."""
     from fastgen.apply import apply_plan
@@ -353,10 +342,7 @@ def check(
         Literal["text", "json"],
         typer.Option("--format", help="text for people, json for machines."),
     ] = "text",
-    project: Annotated[
-        Path | None,
-        typer.Option("--project", help="Project directory \\[default: current]."),
-    ] = None,
+    project: ProjectDir = None,
 ) -> None:
     """Check that everything fastgen generated still matches its spec (for
     pre-commit and CI)."""
@@ -449,10 +435,7 @@ def token(
     user_name: Annotated[
         str | None, typer.Option("--name", help="Optional `name` claim.")
     ] = None,
-    project: Annotated[
-        Path | None,
-        typer.Option("--project", help="Project directory \\[default: current]."),
-    ] = None,
+    project: ProjectDir = None,
 ) -> None:
     """Print a development JWT that the project's app accepts.
 

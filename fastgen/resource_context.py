@@ -115,42 +115,42 @@ class FieldView:
 
     @property
     def description(self) -> str:
+        if self.spec.description:
+            return self.spec.description
         title = self.resource.title.lower()
         if self.target is not None:
             return (
                 f"Id of the {self.target.names.title.lower()} this {title} refers to."
             )
         words = self.spec.name.replace("_", " ")
+        if self.spec.type is FieldType.BOOL:
+            verb, _, rest = words.partition(" ")
+            if verb in {"is", "has", "can"} and rest:
+                return f"Whether the {title} {verb} {rest}."
+            return f"Whether the {title} is {words}."
         return f"{words[0].upper()}{words[1:]} of the {title}."
 
     # Python annotations ---------------------------------------------------
+
+    def _type_name(self, names: dict[FieldType, str]) -> str:
+        if self.spec.type is FieldType.ENUM:
+            return self.enum_class
+        return names[self.spec.type]
 
     def _optional(self, annotation: str) -> str:
         return f"{annotation} | None" if self.spec.optional else annotation
 
     @property
     def model_annotation(self) -> str:
-        base = (
-            self.enum_class
-            if self.spec.type is FieldType.ENUM
-            else _MODEL_TYPES[self.spec.type]
-        )
-        return self._optional(base)
+        return self._optional(self._type_name(_MODEL_TYPES))
 
     @property
     def schema_annotation(self) -> str:
-        base = (
-            self.enum_class
-            if self.spec.type is FieldType.ENUM
-            else _SCHEMA_TYPES[self.spec.type]
-        )
-        return self._optional(base)
+        return self._optional(self._type_name(_SCHEMA_TYPES))
 
     @property
     def filter_annotation(self) -> str:
-        if self.spec.type is FieldType.ENUM:
-            return self.enum_class
-        return _MODEL_TYPES[self.spec.type]
+        return self._type_name(_MODEL_TYPES)
 
     @property
     def update_annotation(self) -> str:
