@@ -260,6 +260,36 @@ async def test_refetch_respects_the_cooldown(
     assert jwks_server.requests == 1
 
 
+async def test_a_key_removed_from_the_jwks_stops_being_trusted(
+    jwks_server: JWKSServer, token_factory: TokenFactory
+) -> None:
+    settings = make_settings(auth_jwks_cooldown_seconds=60, auth_jwks_max_age_seconds=0)
+    transport = httpx.MockTransport(jwks_server.handle)
+    async with httpx.AsyncClient(transport=transport) as http_client:
+        verifier = TokenVerifier(settings, http_client=http_client)
+        await verifier.verify(token_factory())
+        jwks_server.keys.clear()
+        with pytest.raises(UnauthorizedError):
+            await verifier.verify(token_factory())
+
+    # The first fetch, the max-age refetch, then the unknown-kid refetch (with a
+    # max age of 0 the keys are always stale, so the cooldown does not apply).
+    assert jwks_server.requests == 3
+
+
+async def test_keys_are_reused_until_their_max_age(
+    jwks_server: JWKSServer, token_factory: TokenFactory
+) -> None:
+    settings = make_settings(auth_jwks_max_age_seconds=600)
+    transport = httpx.MockTransport(jwks_server.handle)
+    async with httpx.AsyncClient(transport=transport) as http_client:
+        verifier = TokenVerifier(settings, http_client=http_client)
+        for _ in range(3):
+            await verifier.verify(token_factory())
+
+    assert jwks_server.requests == 1
+
+
 async def test_local_jwks_file(
     tmp_path: Path, signing_key: SigningKey, token_factory: TokenFactory
 ) -> None:

@@ -67,7 +67,9 @@ class TokenVerifier:
 
     Keys come from ``settings.auth_jwks_file`` when set (development), otherwise
     from ``settings.jwks_url``. A token whose ``kid`` is unknown triggers one
-    refetch (key rotation), at most once per ``auth_jwks_cooldown_seconds``.
+    refetch (key rotation), at most once per ``auth_jwks_cooldown_seconds``; keys
+    older than ``auth_jwks_max_age_seconds`` are refetched before use, so a key
+    removed from the JWKS stops being trusted.
     """
 
     def __init__(
@@ -123,6 +125,8 @@ class TokenVerifier:
         return claims
 
     async def _signing_key(self, kid: str) -> _SigningKey:
+        if self._expired():
+            await self._refresh()
         key = self._keys.get(kid)
         if key is None:
             await self._refresh()
@@ -131,12 +135,19 @@ class TokenVerifier:
             raise UnauthorizedError(_REJECTED_DETAIL)
         return key
 
+    def _expired(self) -> bool:
+        if self._fetched_at is None:
+            return False
+        age = time.monotonic() - self._fetched_at
+        return age >= self._settings.auth_jwks_max_age_seconds
+
     async def _refresh(self) -> None:
         async with self._lock:
             cooldown = self._settings.auth_jwks_cooldown_seconds
             if (
                 self._fetched_at is not None
                 and time.monotonic() - self._fetched_at < cooldown
+                and not self._expired()
             ):
                 return
             self._keys = _parse_jwks(await self._load_document())

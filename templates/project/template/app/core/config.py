@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     auth_algorithms: list[str] = Field(default_factory=lambda: ["EdDSA"], min_length=1)
     auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
     auth_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
+    auth_jwks_max_age_seconds: float = Field(default=600.0, ge=0)
     auth_jwks_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("log_level", mode="before")
