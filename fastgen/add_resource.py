@@ -76,6 +76,7 @@ _RESERVED_VARIABLES = frozenset(
     }
 )
 _NOT_UNIQUE = frozenset({FieldType.BOOL, FieldType.ENUM})
+_LIBCST_AS_BYTES = 24_000  # see _share_formatting
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def plan_resources(
     state = _PlanState(config, read_revisions(root))
     records = dict(manifest.resources)
     warnings: list[str] = []
-    rendered: list[tuple[ResourceSpec, dict[str, str], dict[str, str], str, str]] = []
+    rendered: list[tuple[ResourceSpec, dict[str, str], str, str]] = []
     routers: list[tuple[ResourceSpec, str | None]] = []
     for spec in specs:
         _check_against_project(spec, project_specs)
@@ -206,17 +207,18 @@ def plan_resources(
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
         routers.append((spec, router or (record.router if record else None)))
-        rendered.append((spec, files, migrations, spec_file, spec_text))
-    # Formatting and wiring are independent and both CPU-bound: overlap them.
-    formatted, state.wiring = run_both(
-        lambda: [format_python_files(files) for _, files, _, _, _ in rendered],
-        lambda: state.wired(routers),
+        rendered.append((spec, files | migrations, spec_file, spec_text))
+    ours, theirs = _share_formatting(
+        {path: text for _, files, _, _ in rendered for path, text in files.items()}
     )
-    for (spec, _, migrations, spec_file, spec_text), files in zip(
-        rendered, formatted, strict=True
-    ):
+    formatted, (state.wiring, formatted_there) = run_both(
+        lambda: format_python_files(ours),
+        lambda: (state.wired(routers), format_python_files(theirs)),
+    )
+    formatted |= formatted_there
+    for spec, files, spec_file, spec_text in rendered:
+        written = {path: formatted[path] for path in files}
         record = records.get(spec.name)
-        written = files | migrations
         records[spec.name] = ResourceRecord(
             spec_file=spec_file,
             spec_hash=spec_hash(spec),
@@ -243,6 +245,26 @@ def plan_resources(
         | ({record.spec_file for record in records.values()} if write_specs else set()),
     )
     return ResourcesPlan(plan.forced() if force else plan, tuple(warnings))
+
+
+def _share_formatting(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Split the files to format between this process and the worker that wires.
+
+    Formatting and wiring are independent and both CPU-bound, so they overlap on
+    two cores. Importing libcst costs about what black takes on 24 kB of code, so
+    the worker also formats the smallest files, up to the share that evens out
+    the two. black is imported before the fork so both processes have it.
+    """
+    import black  # noqa: F401 - imported once, before the worker is forked
+
+    budget = (sum(len(text) for text in files.values()) - _LIBCST_AS_BYTES) // 2
+    theirs: dict[str, str] = {}
+    for path in sorted(files, key=lambda path: len(files[path])):
+        if len(files[path]) > budget:
+            break
+        theirs[path] = files[path]
+        budget -= len(files[path])
+    return {p: t for p, t in files.items() if p not in theirs}, theirs
 
 
 def _owned_hashes(
@@ -306,7 +328,11 @@ class _PlanState:
             )
             self.head = revision
             text = render_create_migration(
-                spec, targets=targets, migration=migration, layout=layout
+                spec,
+                targets=targets,
+                migration=migration,
+                layout=layout,
+                formatted=False,  # formatted with the other files, in parallel
             )
             return {migration.path: text}, []
         from fastgen.schema_diff import render_update_migration

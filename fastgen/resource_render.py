@@ -142,6 +142,7 @@ def render_create_migration(
     targets: dict[str, Target],
     migration: Migration,
     layout: Layout = DEFAULT_LAYOUT,
+    formatted: bool = True,
 ) -> str:
     """The revision that creates ``spec``'s table, indexes and constraints."""
     context = _context(spec, targets, layout) | {
@@ -149,7 +150,7 @@ def render_create_migration(
         "revision": migration.revision,
         "down_revision": migration.down_revision,
     }
-    return render_template("resource/migration.py.jinja", context)
+    return render_template("resource/migration.py.jinja", context, formatted=formatted)
 
 
 def _header(paths: ResourcePaths, part: str | None = None) -> str:
