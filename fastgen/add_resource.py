@@ -188,8 +188,7 @@ def plan_resources(
     state = _PlanState(config, read_revisions(root))
     records = dict(manifest.resources)
     warnings: list[str] = []
-    rendered: list[tuple[ResourceSpec, dict[str, str], str, str]] = []
-    routers: list[tuple[ResourceSpec, str | None]] = []
+    rendered: list[_Rendered] = []
     for spec in specs:
         _check_against_project(spec, project_specs)
         files = render_resource(spec, targets=targets, layout=layout)
@@ -206,27 +205,36 @@ def plan_resources(
         record = records.get(spec.name)
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
-        routers.append((spec, router or (record.router if record else None)))
-        rendered.append((spec, files | migrations, spec_file, spec_text))
+        rendered.append(
+            _Rendered(
+                spec,
+                files | migrations,
+                spec_file,
+                spec_text,
+                state.router_option(router, record),
+            )
+        )
     ours, theirs = _share_formatting(
-        {path: text for _, files, _, _ in rendered for path, text in files.items()}
+        {path: text for item in rendered for path, text in item.files.items()}
     )
     formatted, (state.wiring, formatted_there) = run_both(
         lambda: format_python_files(ours),
-        lambda: (state.wired(routers), format_python_files(theirs)),
+        lambda: (
+            state.wired([(item.spec, item.router) for item in rendered]),
+            format_python_files(theirs),
+        ),
     )
     formatted |= formatted_there
-    for spec, files, spec_file, spec_text in rendered:
-        written = {path: formatted[path] for path in files}
-        record = records.get(spec.name)
-        records[spec.name] = ResourceRecord(
-            spec_file=spec_file,
-            spec_hash=spec_hash(spec),
-            spec_file_hash=content_hash(spec_text),
-            spec=spec.model_dump(mode="json"),
-            router=state.router_option(router, record),
+    for item in rendered:
+        written = {path: formatted[path] for path in item.files}
+        records[item.spec.name] = ResourceRecord(
+            spec_file=item.spec_file,
+            spec_hash=spec_hash(item.spec),
+            spec_file_hash=content_hash(item.spec_text),
+            spec=item.spec.model_dump(mode="json"),
+            router=item.router,
             fastgen_version=__version__,
-            files=_owned_hashes(record, written, spec_file),
+            files=_owned_hashes(records.get(item.spec.name), written, item.spec_file),
         )
         state.files |= written
     factories_init = f"{layout.tests_dir}/factories/__init__.py"
@@ -245,6 +253,17 @@ def plan_resources(
         | ({record.spec_file for record in records.values()} if write_specs else set()),
     )
     return ResourcesPlan(plan.forced() if force else plan, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """One resource between rendering and formatting."""
+
+    spec: ResourceSpec
+    files: dict[str, str]
+    spec_file: str
+    spec_text: str
+    router: str
 
 
 def _share_formatting(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -293,11 +312,8 @@ class _PlanState:
         self.wiring: dict[str, str] = {}
 
     def router_option(self, router: str | None, record: ResourceRecord | None) -> str:
-        return (
-            router
-            or (record.router if record and record.router else "")
-            or (self.config.api_router)
-        )
+        """``--router``, else where the resource was wired before, else the default."""
+        return router or (record.router if record else "") or self.config.api_router
 
     def migrations(
         self,
@@ -357,7 +373,7 @@ class _PlanState:
         path = f"migrations/versions/{revision}_{slug}_{table}.py"
         return {path: rendered.text}, [f"{spec.name}: {w}" for w in rendered.warnings]
 
-    def wired(self, routers: list[tuple[ResourceSpec, str | None]]) -> dict[str, str]:
+    def wired(self, routers: list[tuple[ResourceSpec, str]]) -> dict[str, str]:
         """The wiring files with every resource's router and model added."""
         wiring: dict[str, str] = {}
         for spec, router in routers:
