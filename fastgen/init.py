@@ -31,48 +31,39 @@ A project that already has ``[tool.fastgen]`` is left alone: the plan is empty a
 
 from __future__ import annotations
 
-import ast
 import configparser
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
-import libcst.matchers as m
 
+from fastgen.app_discovery import (
+    Candidate,
+    app_reference,
+    choose_app,
+    choose_router,
+    mount_prefix,
+    package_of,
+    read_text,
+    scan_project,
+)
 from fastgen.dev_keys import PRIVATE_JWK, PUBLIC_JWKS, write_dev_keys
 from fastgen.errors import FastgenError
 from fastgen.plan import Plan, make_plan
 from fastgen.project_config import ProjectConfig
-from fastgen.render import format_python
+from fastgen.render import format_python, render_template
 from fastgen.templates_dir import templates_dir
-from fastgen.wiring import LINE_LENGTH, find_router_targets, wire_router
+from fastgen.wiring import LINE_LENGTH, _nodes_of
 
 ALREADY_INITIALISED = (
     "{root} is already initialised ([tool.fastgen] in pyproject.toml): " "nothing to do"
 )
 CORE_MODULES = ("config", "db", "auth", "errors", "responses", "types")
 INSTALL_FUNCTION = "install_fastgen"
-_SKIPPED_DIRS = frozenset(
-    {
-        "node_modules",
-        "site-packages",
-        "build",
-        "dist",
-        "migrations",
-        "alembic",
-        "tests",
-        "test",
-        "venv",
-        "env",
-        "__pycache__",
-    }
-)
-_APP_CONSTRUCTOR = "FastAPI"
-_ROUTER_CONSTRUCTORS = frozenset({"FastAPI", "APIRouter"})
 #: Distributions the generated code and tests import, by the name they are listed
 #: under in ``[project] dependencies``.
 _RUNTIME_DEPENDENCIES = (
@@ -109,39 +100,6 @@ class InitPlan(Plan):
     already_initialised: bool = False
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A FastAPI app or APIRouter found in the project."""
-
-    module: str
-    path: str
-    variable: str
-    function: str | None
-    is_app: bool
-    includes: tuple[str, ...]  # dotted names of the routers it includes
-    factory_needs_args: bool = False
-    prefix: str | None = ""  # its own ``prefix=`` (None: not a string literal)
-    include_prefixes: tuple[str | None, ...] = ()  # ``prefix=`` of each include
-
-    @property
-    def name(self) -> str:
-        """``module:attr`` as ``--router`` takes it."""
-        if self.function is None:
-            return f"{self.module}:{self.variable}"
-        return f"{self.module}:{self.function}():{self.variable}"
-
-    @property
-    def dotted(self) -> str:
-        """How another module refers to it (module-level ones only)."""
-        return f"{self.module}.{self.variable}"
-
-
-@dataclass
-class _Scan:
-    candidates: list[_Candidate] = field(default_factory=list)
-    unparsable: list[str] = field(default_factory=list)
-
-
 # --------------------------------------------------------------------------- API
 
 
@@ -164,7 +122,7 @@ def plan_init(
     if not root.is_dir():
         raise FastgenError(f"{root} is not a directory: run init in a project")
     pyproject = root / "pyproject.toml"
-    pyproject_text = _read_text(pyproject)
+    pyproject_text = read_text(pyproject)
     if pyproject_text is not None and _has_fastgen_table(pyproject, pyproject_text):
         return InitPlan(
             changes=(),
@@ -179,10 +137,10 @@ def plan_init(
             "e.g. myservice"
         )
 
-    scan = _scan(root)
-    target = _choose_router(root, scan, router)
-    installed = _choose_app(scan, target, app)
-    package = app_package or _package_of(installed, root)
+    scan = scan_project(root)
+    target = choose_router(root, scan, router)
+    installed = choose_app(scan, target, app)
+    package = app_package or package_of(installed)
     config = ProjectConfig(root=root, app_package=package)
     package_dir = config.module_dir(package)
     core = _core_package(root, package, package_dir)
@@ -201,7 +159,7 @@ def plan_init(
     files |= _alembic_files(root, layout, package_dir, notes)
     files |= _test_files(root, layout, installed, notes)
     files |= _key_files(root)
-    api_prefix = _mount_prefix(root, scan, target, notes)
+    api_prefix = mount_prefix(root, scan, target, notes)
     files[installed.path] = _install_call(
         (root / installed.path).read_text(encoding="utf-8"), installed, core
     )
@@ -232,7 +190,7 @@ def plan_init(
     return InitPlan(
         changes=plan.changes,
         app_package=package,
-        app=_app_reference(installed),
+        app=app_reference(installed),
         router=target,
         core_package=core,
         tests_package=tests,
@@ -242,15 +200,6 @@ def plan_init(
 
 
 # ------------------------------------------------------------------ pyproject
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise FastgenError(f"cannot read {path}: {exc.strerror}") from exc
 
 
 def _has_fastgen_table(pyproject: Path, text: str) -> bool:
@@ -347,337 +296,6 @@ def _dependency_notes(text: str | None) -> list[str]:
     ]
 
 
-# -------------------------------------------------------------- finding the app
-
-
-def _python_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root).parts[:-1]
-        if any(part.startswith(".") or part in _SKIPPED_DIRS for part in parts):
-            continue
-        yield path
-
-
-def _module_name(root: Path, path: Path) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    if parts[0] == "src" and len(parts) > 1:
-        parts = parts[1:]
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
-def _scan(root: Path) -> _Scan:
-    scan = _Scan()
-    for path in _python_files(root):
-        source = path.read_text(encoding="utf-8", errors="replace")
-        if "FastAPI" not in source and "APIRouter" not in source:
-            continue
-        relative = path.relative_to(root).as_posix()
-        try:
-            tree = ast.parse(source)
-            names = find_router_targets(source)
-        except (SyntaxError, FastgenError):
-            scan.unparsable.append(relative)
-            continue
-        module = _module_name(root, path)
-        scan.candidates.extend(_candidates(tree, names, module, relative))
-    return scan
-
-
-def _call_name(node: ast.expr | None) -> str | None:
-    if not isinstance(node, ast.Call):
-        return None
-    return _dotted(node.func)
-
-
-def _dotted(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
-
-
-def _prefix(call: ast.Call) -> str | None:
-    """The ``prefix=`` of a call: "" when absent, None when not a literal."""
-    for keyword in call.keywords:
-        if keyword.arg == "prefix":
-            value = keyword.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                return value.value
-            return None
-    return ""
-
-
-def _constructed(body: list[ast.stmt]) -> dict[str, tuple[bool, str | None]]:
-    """Names assigned ``FastAPI(...)``/``APIRouter(...)`` -> (is an app, prefix)."""
-    found: dict[str, tuple[bool, str | None]] = {}
-    for stmt in body:
-        if isinstance(stmt, ast.Assign):
-            targets, value = stmt.targets, stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            targets, value = [stmt.target], stmt.value
-        else:
-            continue
-        kind = (_call_name(value) or "").rsplit(".", 1)[-1]
-        if kind in _ROUTER_CONSTRUCTORS and isinstance(value, ast.Call):
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = (kind == _APP_CONSTRUCTOR, _prefix(value))
-    return found
-
-
-def _includes(body: list[ast.stmt], variable: str) -> list[tuple[str, str | None]]:
-    """Routers ``variable.include_router(...)`` statements of ``body`` include,
-    with the ``prefix=`` of each include."""
-    refs = []
-    for stmt in body:
-        if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
-            continue
-        call = stmt.value
-        func = call.func
-        if not (
-            isinstance(func, ast.Attribute)
-            and func.attr == "include_router"
-            and _dotted(func.value) == variable
-        ):
-            continue
-        arg = call.args[0] if call.args else None
-        for keyword in call.keywords:
-            if keyword.arg == "router":
-                arg = keyword.value
-        refs.append((_dotted(arg) or "?", _prefix(call)))
-    return refs
-
-
-def _imports(tree: ast.Module, module: str) -> dict[str, str]:
-    """Bound name -> the dotted name it refers to, for every import in the file."""
-    package = module.rsplit(".", 1)[0] if "." in module else ""
-    bound: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    bound[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    bound[top] = top
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = (
-                    parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-                )
-                base = ".".join([*parts, base] if base else parts)
-            for alias in node.names:
-                bound[alias.asname or alias.name] = f"{base}.{alias.name}"
-    return bound
-
-
-def _resolve(ref: str, imports: dict[str, str], module: str) -> str:
-    head, _, rest = ref.partition(".")
-    full = imports.get(head, f"{module}.{head}")
-    return f"{full}.{rest}" if rest else full
-
-
-def _candidates(
-    tree: ast.Module, names: list[str], module: str, path: str
-) -> list[_Candidate]:
-    imports = _imports(tree, module)
-    top_level = _constructed(tree.body)
-    functions = {
-        stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)
-    }
-    found = []
-    for name in names:
-        function, _, variable = name.rpartition("():")
-        if function:
-            func = functions[function]
-            body = func.body
-            is_app, prefix = True, _constructed(body).get(variable, (True, ""))[1]
-            arguments = func.args
-            needs_args = len(arguments.posonlyargs) + len(arguments.args) > len(
-                arguments.defaults
-            ) or any(d is None for d in arguments.kw_defaults)
-        else:
-            body = tree.body
-            is_app, prefix = top_level.get(variable, (False, ""))
-            needs_args = False
-        included = _includes(body, variable)
-        found.append(
-            _Candidate(
-                module,
-                path,
-                variable,
-                function or None,
-                is_app,
-                tuple(_resolve(ref, imports, module) for ref, _ in included),
-                needs_args,
-                prefix,
-                tuple(include_prefix for _, include_prefix in included),
-            )
-        )
-    return found
-
-
-def _candidate_list(candidates: list[_Candidate]) -> str:
-    return ", ".join(c.name for c in candidates) or "none"
-
-
-def _choose_router(root: Path, scan: _Scan, router: str | None) -> str:
-    """The ``module:attr`` resources are wired into."""
-    candidates = scan.candidates
-    if not any(c.is_app for c in candidates):
-        raise FastgenError(
-            f"cannot find a FastAPI app in {root}: no module assigns FastAPI(...) "
-            "at module level or in a factory function that returns it "
-            f"(router candidates: {_candidate_list(candidates)}); run `fastgen init` "
-            "in the project's root, and pass --router MODULE:NAME to choose the "
-            "router resources are wired into"
-        )
-    if router is not None:
-        return _check_router(root, router, candidates)
-    aggregators = [c for c in candidates if c.includes]
-    if aggregators:
-        dotted = {c.dotted for c in aggregators if c.function is None}
-        innermost = [
-            c for c in aggregators if not set(c.includes) & (dotted - {c.dotted})
-        ]
-        if len(innermost) == 1:
-            return innermost[0].name
-        problem = "several routers include others"
-        shown = innermost
-    elif len(candidates) == 1:
-        return candidates[0].name
-    else:
-        problem = "no router includes another one"
-        shown = candidates
-    raise FastgenError(
-        f"cannot choose where resources are wired in {root} ({problem}): "
-        f"candidates are {_candidate_list(shown)}; pass --router MODULE:NAME, "
-        f"e.g. --router {shown[0].name}"
-    )
-
-
-def _check_router(root: Path, router: str, candidates: list[_Candidate]) -> str:
-    module, sep, attribute = router.partition(":")
-    if (
-        not sep
-        or not attribute
-        or not all(part.isidentifier() for part in module.split("."))
-    ):
-        raise FastgenError(
-            f"--router {router!r} is not module:attribute, e.g. "
-            f"{candidates[0].name if candidates else 'app.api:api_router'}"
-        )
-    config = ProjectConfig(root=root)
-    path = config.module_path(module)
-    source = _read_text(root / path)
-    if source is None:
-        raise FastgenError(
-            f"--router {router}: cannot find {path}; candidates are "
-            f"{_candidate_list(candidates)}"
-        )
-    wire_router(  # raises FastgenError naming the candidates when it cannot wire
-        source,
-        module="fastgen_probe.probe.router",
-        alias="fastgen_probe_router",
-        target=attribute,
-        path=path,
-    )
-    return router
-
-
-def _choose_app(scan: _Scan, router: str, app: str | None) -> _Candidate:
-    """The FastAPI app that gets ``install_fastgen``."""
-    apps = [c for c in scan.candidates if c.is_app]
-    if app is not None:
-        module, _, attribute = app.partition(":")
-        bare = attribute.removesuffix("()").split("():")[0]
-        chosen = [
-            c for c in apps if c.module == module and bare in {c.variable, c.function}
-        ]
-        if len(chosen) != 1:
-            raise FastgenError(
-                f"--app {app} is not a FastAPI app of the project; candidates are "
-                f"{_candidate_list(apps)}"
-            )
-        return chosen[0]
-    if len(apps) == 1:
-        return apps[0]
-    router_dotted = router.replace(":", ".")
-    serving = [c for c in apps if c.name == router or router_dotted in c.includes]
-    if len(serving) == 1:
-        return serving[0]
-    raise FastgenError(
-        f"the project has several FastAPI apps ({_candidate_list(apps)}) and "
-        "fastgen cannot tell which one serves the resources: pass --app "
-        f"MODULE:NAME, e.g. --app {apps[0].name}"
-    )
-
-
-def _mount_prefix(root: Path, scan: _Scan, router: str, notes: list[str]) -> str:
-    """The URL path the router resources are wired into is served under."""
-    by_name = {c.name: c for c in scan.candidates}
-    module, _, attribute = router.partition(":")
-    target = by_name.get(router) or next(
-        (
-            c
-            for c in scan.candidates
-            if c.module == module and attribute.removesuffix("()") == c.function
-        ),
-        None,
-    )
-    prefix = None if target is None else _prefix_of(target, scan.candidates, set())
-    if prefix is None:
-        notes.append(
-            f"cannot tell the URL path {router} is served under: set api_prefix in "
-            "[tool.fastgen] (the generated tests call it) if it is not the root"
-        )
-        return ""
-    return prefix.rstrip("/")
-
-
-def _prefix_of(
-    target: _Candidate, candidates: list[_Candidate], seen: set[str]
-) -> str | None:
-    """Prefix literals from the app down to ``target``; None when unknown."""
-    if target.prefix is None or target.name in seen:
-        return None
-    seen.add(target.name)
-    parents = [
-        (parent, prefix)
-        for parent in candidates
-        for ref, prefix in zip(parent.includes, parent.include_prefixes, strict=True)
-        if target.function is None and ref == target.dotted
-    ]
-    if not parents:
-        return target.prefix
-    if len(parents) > 1 or parents[0][1] is None:
-        return None
-    above = _prefix_of(parents[0][0], candidates, seen)
-    return None if above is None else f"{above}{parents[0][1]}{target.prefix}"
-
-
-def _package_of(app: _Candidate, root: Path) -> str:
-    if "." not in app.module:
-        raise FastgenError(
-            f"the app in {app.path} is not inside a package, and fastgen puts "
-            "resources in one: pass --app-package NAME (e.g. --app-package app) "
-            "to create it"
-        )
-    return app.module.split(".")[0]
-
-
-def _app_reference(app: _Candidate) -> str:
-    if app.function is None:
-        return f"{app.module}:{app.variable}"
-    return f"{app.module}:{app.function}()"
-
-
 # ----------------------------------------------------------- files to add
 
 
@@ -741,19 +359,17 @@ def _core_files(
 ) -> dict[str, str]:
     directory = f"{package_dir}/{core.rsplit('.', 1)[-1]}"
     files = {
-        f"{directory}/__init__.py": (
-            '"""fastgen\'s shared machinery: settings, database, auth, errors, '
-            "responses.\n\n"
-            "``db`` is imported first so its metadata naming convention applies to "
-            "every\ntable model (every model imports this package).\n"
-            '"""\n\n'
-            f"from {core} import db as _db  # noqa: F401\n"
-        ),
-        f"{directory}/setup.py": _setup_module(core),
+        f"{directory}/__init__.py": _core_template("core_init.py.jinja", core),
+        f"{directory}/setup.py": _core_template("setup.py.jinja", core),
     }
     for name in CORE_MODULES:
         files[f"{directory}/{name}.py"] = rewrite(_template(f"app/core/{name}.py"))
     return _missing(root, files)
+
+
+def _core_template(name: str, core: str) -> str:
+    """``templates/init/<name>`` for the core package ``core``, black-formatted."""
+    return render_template(f"init/{name}", {"core": core})
 
 
 def _missing(root: Path, files: dict[str, str]) -> dict[str, str]:
@@ -764,86 +380,6 @@ def _missing(root: Path, files: dict[str, str]) -> dict[str, str]:
         if not (root / path).exists()
         or (root / path).read_text(encoding="utf-8") == text
     }
-
-
-def _setup_module(core: str) -> str:
-    return f'''"""Install fastgen's machinery on the app (added by ``fastgen init``).
-
-Generated resources read ``app.state.session_factory`` (database sessions) and
-``app.state.token_verifier`` (JWT verification) and answer errors in the standard
-format. ``install_fastgen(app)`` provides all three. Calling it again replaces the
-engine and the verifier: that is how the tests put the app on a test database.
-"""
-
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
-from fastapi import FastAPI
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-    websocket_request_validation_exception_handler,
-)
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from {core}.auth import TokenVerifier
-from {core}.config import Settings, get_settings
-from {core}.db import create_engine, create_session_factory
-from {core}.errors import install_error_handlers
-
-_FASTAPI_DEFAULT_HANDLERS = (
-    http_exception_handler,
-    request_validation_exception_handler,
-    websocket_request_validation_exception_handler,
-)
-
-
-def install_fastgen(
-    app: FastAPI,
-    settings: Settings | None = None,
-    *,
-    engine: AsyncEngine | None = None,
-    token_verifier: TokenVerifier | None = None,
-) -> None:
-    """Give ``app`` a database session factory, a token verifier and error handlers.
-
-    ``engine`` and ``token_verifier`` default to ones built from ``settings``; both
-    are disposed of when the application shuts down. Exception handlers the app
-    registered itself are kept.
-    """
-    settings = settings or get_settings()
-    app.state.fastgen_engine = engine or create_engine(settings)
-    app.state.session_factory = create_session_factory(app.state.fastgen_engine)
-    app.state.token_verifier = token_verifier or TokenVerifier(settings)
-    if getattr(app.state, "fastgen_installed", False):
-        return
-    app.state.fastgen_installed = True
-    own = {{
-        kind: handler
-        for kind, handler in app.exception_handlers.items()
-        if handler not in _FASTAPI_DEFAULT_HANDLERS
-    }}
-    install_error_handlers(app)
-    app.exception_handlers.update(own)
-    _dispose_on_shutdown(app)
-
-
-def _dispose_on_shutdown(app: FastAPI) -> None:
-    """Wrap the app's lifespan so the engine and the verifier are closed last."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(application: Any) -> AsyncIterator[Any]:
-        try:
-            async with inner(application) as state:
-                yield state
-        finally:
-            await application.state.token_verifier.aclose()
-            await application.state.fastgen_engine.dispose()
-
-    app.router.lifespan_context = lifespan
-'''
 
 
 def _models_file(config: ProjectConfig, rewrite: _Rewrite) -> dict[str, str]:
@@ -868,7 +404,7 @@ def _alembic_files(
                 "writes revisions to migrations/versions: move them there "
                 "(script_location = %(here)s/migrations) and re-run"
             )
-        env = _read_text(root / "migrations" / "env.py") or ""
+        env = read_text(root / "migrations" / "env.py") or ""
         if "SQLModel.metadata" not in env or rewrite.models not in env:
             notes.append(
                 f"migrations/env.py must import {rewrite.models} and use "
@@ -922,7 +458,7 @@ _APP_FIXTURE = """\
 
 
 def _test_files(
-    root: Path, rewrite: _Rewrite, app: _Candidate, notes: list[str]
+    root: Path, rewrite: _Rewrite, app: Candidate, notes: list[str]
 ) -> dict[str, str]:
     tests_dir = rewrite.tests.replace(".", "/")
     conftest = rewrite(_template("tests/conftest.py"))
@@ -1001,7 +537,7 @@ def _key_files(root: Path) -> dict[str, str]:
 # ------------------------------------------------------------ installing
 
 
-def _install_call(source: str, app: _Candidate, core: str) -> str:
+def _install_call(source: str, app: Candidate, core: str) -> str:
     """``source`` with ``install_fastgen(<app>)`` after the app is created.
 
     Idempotent: a module that already calls ``install_fastgen`` is returned as is.
@@ -1049,7 +585,12 @@ def _install_call(source: str, app: _Candidate, core: str) -> str:
 
 
 def _calls_install(tree: cst.Module) -> bool:
-    return bool(m.findall(tree, m.Call(func=m.Name(INSTALL_FUNCTION))))
+    return any(
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value == INSTALL_FUNCTION
+        for call in _nodes_of(tree, cst.Call)
+    )
 
 
 def _assignment_index(body: Sequence[cst.BaseStatement], variable: str) -> int:
