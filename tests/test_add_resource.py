@@ -11,15 +11,15 @@ import difflib
 import hashlib
 import json
 import os
-import re
 import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from fastgen.cli import app
 from fastgen.spec import dump_spec, load_spec_file, parse_resource
+from tests.cli_results import fails, ok, plan_actions, snapshot
 
 POST_FIELDS = ["title:str{200}:index", "body:text", "published:bool=false"]
 POST = ["add", "resource", "Post", *POST_FIELDS]
@@ -49,51 +49,15 @@ POST_FILES = {
     "tests/factories/posts.py",
     "tests/test_posts.py",
 }
-Snapshot = dict[str, bytes | None]
 
 
 # --------------------------------------------------------------------- helpers
-
-
-def _snapshot(root: Path) -> Snapshot:
-    """Every path under ``root``: file bytes, or None for a directory."""
-    return {
-        path.relative_to(root).as_posix(): (
-            None if path.is_dir() else path.read_bytes()
-        )
-        for path in root.rglob("*")
-    }
 
 
 def _copy(source: Path, tmp_path: Path) -> Path:
     target = tmp_path / "blog"
     shutil.copytree(source, target, symlinks=True)
     return target
-
-
-def _ok(result: Result) -> Result:
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return result
-
-
-def _fails(result: Result, phrase: str) -> None:
-    """Exit 2 with one ``error:`` line on stderr containing ``phrase``."""
-    assert result.exit_code == 2, result.output + repr(result.exception)
-    assert phrase in result.stderr, result.stderr
-    assert result.stderr.startswith("error: ")
-    assert result.stderr.count("\n") == 1, result.stderr
-
-
-def _actions(stdout: str) -> dict[str, str]:
-    """The plan table of ``show_plan`` as path -> action."""
-    actions = {}
-    for line in stdout.splitlines():
-        match = re.fullmatch(
-            r"\s*(create|update|identical|conflict)\s+(\S+)\s*", line.rstrip()
-        )
-        if match:
-            actions[match.group(2)] = match.group(1)
-    return actions
 
 
 def _added_and_removed(old: str, new: str) -> tuple[list[str], list[str]]:
@@ -124,7 +88,7 @@ def _migration(project: Path, table: str) -> tuple[Path, str, str | None]:
 def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A freshly generated project, never modified: tests copy it."""
     parent = tmp_path_factory.mktemp("base")
-    _ok(CliRunner().invoke(app, ["new", "project", "blog", "--path", str(parent)]))
+    ok(CliRunner().invoke(app, ["new", "project", "blog", "--path", str(parent)]))
     return parent / "blog"
 
 
@@ -132,7 +96,7 @@ def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def post_project(base_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated project after ``fastgen add resource Post ...``."""
     root = _copy(base_project, tmp_path_factory.mktemp("post"))
-    _ok(CliRunner().invoke(app, [*POST, "--project", str(root)]))
+    ok(CliRunner().invoke(app, [*POST, "--project", str(root)]))
     return root
 
 
@@ -162,9 +126,9 @@ def with_post(
 def test_add_creates_the_resource_files_and_wires_them(
     cli: CliRunner, project: Path
 ) -> None:
-    before = _snapshot(project)
-    result = _ok(cli.invoke(app, POST))
-    after = _snapshot(project)
+    before = snapshot(project)
+    result = ok(cli.invoke(app, POST))
+    after = snapshot(project)
 
     migration, revision, down = _migration(project, "posts")
     created_files = {path for path in after.keys() - before if after[path] is not None}
@@ -190,7 +154,7 @@ def test_add_creates_the_resource_files_and_wires_them(
     assert models_added == ["from app.posts.models import Post  # noqa: F401"]
     assert models_removed == []
 
-    actions = _actions(result.stdout)
+    actions = plan_actions(result.stdout)
     assert actions == {path: "create" for path in created_files} | {
         "app/api.py": "update",
         "app/models.py": "update",
@@ -224,7 +188,7 @@ def test_second_resource_migration_chains_onto_the_first(
 ) -> None:
     _, post_revision, post_down = _migration(with_post, "posts")
     assert post_down is None
-    result = _ok(cli.invoke(app, ["add", "resource", "Comment", "post:ref:Post"]))
+    result = ok(cli.invoke(app, ["add", "resource", "Comment", "post:ref:Post"]))
     assert "Added Comment." in result.stdout
     _, comment_revision, comment_down = _migration(with_post, "comments")
     assert comment_down == post_revision
@@ -240,10 +204,10 @@ def test_second_resource_migration_chains_onto_the_first(
     assert "from app.posts.models import Post  # noqa: F401" in models
 
     # Re-adding the first resource keeps its place in the chain: nothing changes.
-    before = _snapshot(with_post)
-    result = _ok(cli.invoke(app, POST))
+    before = snapshot(with_post)
+    result = ok(cli.invoke(app, POST))
     assert "Nothing to do" in result.stdout
-    assert _snapshot(with_post) == before
+    assert snapshot(with_post) == before
 
 
 @pytest.mark.parametrize(
@@ -257,7 +221,7 @@ def test_second_resource_migration_chains_onto_the_first(
 def test_resource_names_give_package_table_and_route(
     cli: CliRunner, project: Path, name: str, package: str, singular: str, prefix: str
 ) -> None:
-    _ok(cli.invoke(app, ["add", "resource", name, "title:str"]))
+    ok(cli.invoke(app, ["add", "resource", name, "title:str"]))
     assert sorted(p.name for p in (project / "app" / package).iterdir()) == [
         "__init__.py",
         "models.py",
@@ -286,11 +250,11 @@ def test_resource_names_give_package_table_and_route(
 def test_dry_run_shows_the_plan_and_diffs_and_writes_nothing(
     cli: CliRunner, project: Path
 ) -> None:
-    before = _snapshot(project)
-    result = _ok(cli.invoke(app, [*POST, "--dry-run"]))
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    result = ok(cli.invoke(app, [*POST, "--dry-run"]))
+    assert snapshot(project) == before
 
-    actions = _actions(result.stdout)
+    actions = plan_actions(result.stdout)
     assert set(actions) == POST_FILES | {
         "app/api.py",
         "app/models.py",
@@ -322,11 +286,11 @@ def test_dry_run_shows_create_update_identical_and_conflict(
     service = with_post / "app/posts/service.py"
     service.write_text(service.read_text() + "\n\n# my own change\n")
     (with_post / "tests/test_posts.py").unlink()
-    before = _snapshot(with_post)
+    before = snapshot(with_post)
 
-    result = _ok(cli.invoke(app, [*POST, "--dry-run"]))
-    assert _snapshot(with_post) == before
-    actions = _actions(result.stdout)
+    result = ok(cli.invoke(app, [*POST, "--dry-run"]))
+    assert snapshot(with_post) == before
+    actions = plan_actions(result.stdout)
     assert actions.pop("app/api.py") == "update"
     assert actions.pop("app/posts/service.py") == "conflict"
     assert actions.pop("tests/test_posts.py") == "create"
@@ -344,16 +308,16 @@ def test_dry_run_shows_create_update_identical_and_conflict(
 def test_rerunning_the_same_resource_changes_nothing(
     cli: CliRunner, with_post: Path, how: str
 ) -> None:
-    before = _snapshot(with_post)
+    before = snapshot(with_post)
     args = (
         POST
         if how == "shorthand"
         else ["add", "resource", "--spec", "resources/post.yaml"]
     )
-    result = _ok(cli.invoke(app, args))
+    result = ok(cli.invoke(app, args))
     assert "Nothing to do" in result.stdout
     assert "Added" not in result.stdout
-    assert _snapshot(with_post) == before
+    assert snapshot(with_post) == before
 
 
 def test_hand_edited_file_is_a_conflict_until_forced(
@@ -361,28 +325,28 @@ def test_hand_edited_file_is_a_conflict_until_forced(
 ) -> None:
     service = with_post / "app/posts/service.py"
     service.write_text(service.read_text() + "\n\n# my own change\n")
-    before = _snapshot(with_post)
+    before = snapshot(with_post)
 
     result = cli.invoke(app, POST)
-    _fails(result, "changed by hand")
+    fails(result, "changed by hand")
     assert "--force" in result.stderr
-    assert _actions(result.stdout)["app/posts/service.py"] == "conflict"
-    assert _snapshot(with_post) == before
+    assert plan_actions(result.stdout)["app/posts/service.py"] == "conflict"
+    assert snapshot(with_post) == before
 
-    result = _ok(cli.invoke(app, [*POST, "--force"]))
-    assert _actions(result.stdout)["app/posts/service.py"] == "update"
+    result = ok(cli.invoke(app, [*POST, "--force"]))
+    assert plan_actions(result.stdout)["app/posts/service.py"] == "update"
     assert service.read_bytes() == (post_project / "app/posts/service.py").read_bytes()
-    assert _snapshot(with_post) == _snapshot(post_project)
+    assert snapshot(with_post) == snapshot(post_project)
 
 
 def test_changed_spec_is_refused_until_forced(cli: CliRunner, with_post: Path) -> None:
-    before = _snapshot(with_post)
+    before = snapshot(with_post)
     changed = ["add", "resource", "Post", "title:str{100}", "body:text"]
-    _fails(cli.invoke(app, changed), "already exists with a different spec")
+    fails(cli.invoke(app, changed), "already exists with a different spec")
     assert "--force" in cli.invoke(app, changed).stderr
-    assert _snapshot(with_post) == before
+    assert snapshot(with_post) == before
 
-    _ok(cli.invoke(app, [*changed, "--force"]))
+    ok(cli.invoke(app, [*changed, "--force"]))
     assert "max_length: 100" in (with_post / "resources/post.yaml").read_text()
     assert "max_length=200" not in (with_post / "app/posts/models.py").read_text()
 
@@ -415,21 +379,21 @@ def test_a_failed_write_leaves_the_project_untouched(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", flaky_replace)
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, POST)
-    _fails(result, "No space left on device; nothing was changed")
+    fails(result, "No space left on device; nothing was changed")
     assert len(calls) == failing_call
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 def test_a_target_path_that_cannot_be_written_is_a_clean_error(
     cli: CliRunner, project: Path
 ) -> None:
     (project / "tests/test_posts.py").mkdir()
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, POST)
-    _fails(result, "tests/test_posts.py")
-    assert _snapshot(project) == before
+    fails(result, "tests/test_posts.py")
+    assert snapshot(project) == before
 
 
 def test_a_failed_write_restores_crlf_files_byte_for_byte(
@@ -445,15 +409,15 @@ def test_a_failed_write_restores_crlf_files_byte_for_byte(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", replace_then_fail)
-    before = _snapshot(project)
-    _fails(cli.invoke(app, POST), "nothing was changed")
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, POST), "nothing was changed")
+    assert snapshot(project) == before
 
 
 def test_wiring_keeps_crlf_line_endings(cli: CliRunner, project: Path) -> None:
     api = project / "app/api.py"
     api.write_bytes(api.read_bytes().replace(b"\n", b"\r\n"))
-    _ok(cli.invoke(app, POST))
+    ok(cli.invoke(app, POST))
     data = api.read_bytes()
     assert b"include_router(posts_router)\r\n" in data
     assert data.count(b"\n") == data.count(b"\r\n")
@@ -475,8 +439,8 @@ def test_spec_file_gives_the_same_files_as_the_shorthand(
 ) -> None:
     spec_file = tmp_path / filename
     spec_file.write_text(text)
-    _ok(cli.invoke(app, ["add", "resource", "--spec", str(spec_file)]))
-    assert _snapshot(project) == _snapshot(post_project)
+    ok(cli.invoke(app, ["add", "resource", "--spec", str(spec_file)]))
+    assert snapshot(project) == snapshot(post_project)
 
 
 def test_written_spec_round_trips(post_project: Path) -> None:
@@ -513,29 +477,29 @@ def test_written_spec_round_trips(post_project: Path) -> None:
 def test_bad_fields_fail_with_one_line_and_write_nothing(
     cli: CliRunner, project: Path, fields: list[str], phrase: str
 ) -> None:
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, ["add", "resource", "Article", *fields])
-    _fails(result, phrase)
+    fails(result, phrase)
     assert result.stdout == ""
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 def test_required_self_reference_is_refused(cli: CliRunner, project: Path) -> None:
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, ["add", "resource", "Category", "parent:ref:Category"])
-    _fails(result, "a required ref to Category itself can never be satisfied")
+    fails(result, "a required ref to Category itself can never be satisfied")
     assert "parent:ref:Category?" in result.stderr
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 def test_existing_resource_with_a_different_spec_points_to_force(
     cli: CliRunner, with_post: Path
 ) -> None:
-    before = _snapshot(with_post)
+    before = snapshot(with_post)
     result = cli.invoke(app, ["add", "resource", "Post", "title:str"])
-    _fails(result, "resource Post already exists with a different spec")
+    fails(result, "resource Post already exists with a different spec")
     assert "rerun with --force" in result.stderr
-    assert _snapshot(with_post) == before
+    assert snapshot(with_post) == before
 
 
 def test_outside_a_project_fails_and_project_option_works_from_elsewhere(
@@ -548,17 +512,17 @@ def test_outside_a_project_fails_and_project_option_works_from_elsewhere(
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     result = cli.invoke(app, POST)
-    _fails(result, "no fastgen project found")
+    fails(result, "no fastgen project found")
     assert "--project" in result.stderr
-    assert _snapshot(elsewhere) == {}
+    assert snapshot(elsewhere) == {}
 
     root = _copy(base_project, tmp_path)
-    _ok(cli.invoke(app, [*POST, "--project", str(root)]))
+    ok(cli.invoke(app, [*POST, "--project", str(root)]))
     assert (root / "app/posts/router.py").is_file()
     assert (
         "api_router.include_router(posts_router)" in (root / "app/api.py").read_text()
     )
-    assert _snapshot(elsewhere) == {}
+    assert snapshot(elsewhere) == {}
 
 
 @pytest.mark.parametrize(
@@ -579,11 +543,11 @@ def test_spec_file_that_does_not_parse_fails_cleanly(
 ) -> None:
     spec_file = tmp_path / filename
     spec_file.write_text(text)
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, ["add", "resource", "--spec", str(spec_file)])
-    _fails(result, phrase)
+    fails(result, phrase)
     assert str(spec_file) in result.stderr
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 def test_name_and_fields_together_with_spec_are_refused(
@@ -591,10 +555,10 @@ def test_name_and_fields_together_with_spec_are_refused(
 ) -> None:
     spec_file = tmp_path / "post.yaml"
     spec_file.write_text(POST_YAML)
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, [*POST, "--spec", str(spec_file)])
-    _fails(result, "give either --spec FILE or NAME FIELD..., not both")
-    assert _snapshot(project) == before
+    fails(result, "give either --spec FILE or NAME FIELD..., not both")
+    assert snapshot(project) == before
 
 
 # ------------------------------------------------------- an app fastgen did not make
@@ -644,18 +608,18 @@ def own_app(
 def test_ambiguous_router_lists_candidates_and_names_the_option(
     cli: CliRunner, own_app: Path
 ) -> None:
-    before = _snapshot(own_app)
+    before = snapshot(own_app)
     result = cli.invoke(app, POST)
-    _fails(result, "cannot choose where to wire the router in app/main.py")
+    fails(result, "cannot choose where to wire the router in app/main.py")
     assert "public_router, admin_router" in result.stderr
     assert "--router app.main:" in result.stderr
-    assert _snapshot(own_app) == before
+    assert snapshot(own_app) == before
 
 
 def test_router_option_wires_into_the_chosen_router(
     cli: CliRunner, own_app: Path
 ) -> None:
-    _ok(cli.invoke(app, [*POST, "--router", "app.main:admin_router"]))
+    ok(cli.invoke(app, [*POST, "--router", "app.main:admin_router"]))
     added, removed = _added_and_removed(
         AMBIGUOUS_MAIN, (own_app / "app/main.py").read_text()
     )
@@ -678,7 +642,7 @@ def test_router_option_wires_into_the_chosen_router(
 def test_once_wired_a_rerun_needs_no_router_option(
     cli: CliRunner, own_app: Path
 ) -> None:
-    _ok(cli.invoke(app, [*POST, "--router", "app.main:admin_router"]))
+    ok(cli.invoke(app, [*POST, "--router", "app.main:admin_router"]))
     main = (own_app / "app/main.py").read_text()
     result = cli.invoke(app, POST)
     assert result.exit_code == 0, result.output
@@ -689,24 +653,24 @@ def test_once_wired_a_rerun_needs_no_router_option(
 def test_rerun_in_an_app_without_factories_package_is_a_noop(
     cli: CliRunner, own_app: Path
 ) -> None:
-    _ok(cli.invoke(app, [*POST, "--router", "app.main:admin_router"]))
-    before = _snapshot(own_app)
-    result = _ok(cli.invoke(app, POST))
+    ok(cli.invoke(app, [*POST, "--router", "app.main:admin_router"]))
+    before = snapshot(own_app)
+    result = ok(cli.invoke(app, POST))
     assert "Nothing to do" in result.stdout
-    assert _snapshot(own_app) == before
+    assert snapshot(own_app) == before
 
 
 def test_malformed_router_option_is_refused(cli: CliRunner, own_app: Path) -> None:
-    before = _snapshot(own_app)
-    _fails(cli.invoke(app, [*POST, "--router", "app/main"]), "is not module:attribute")
-    assert _snapshot(own_app) == before
+    before = snapshot(own_app)
+    fails(cli.invoke(app, [*POST, "--router", "app/main"]), "is not module:attribute")
+    assert snapshot(own_app) == before
 
 
 # ------------------------------------------------------------------------ help
 
 
 def test_help_shows_the_field_grammar_and_examples(cli: CliRunner) -> None:
-    result = _ok(cli.invoke(app, ["add", "resource", "--help"]))
+    result = ok(cli.invoke(app, ["add", "resource", "--help"]))
     text = " ".join(result.stdout.split())
     assert "Examples" in text
     assert "fastgen add resource Post title:str{200}:index body:text" in text

@@ -18,6 +18,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from fastgen.cli import app
+from tests.cli_results import fails, ok, plan_actions, snapshot
 
 AUTHOR = ["add", "resource", "Author", "name:str{100}:index"]
 POST = [
@@ -39,34 +40,9 @@ POST_OWNED = {
     "tests/test_posts.py",
 }
 PROBLEM_KEYS = {"resource", "kind", "path", "message", "fix", "diff"}
-Snapshot = dict[str, bytes | None]
 
 
 # --------------------------------------------------------------------- helpers
-
-
-def _snapshot(root: Path) -> Snapshot:
-    """Every path under ``root``: file bytes, or None for a directory."""
-    return {
-        path.relative_to(root).as_posix(): (
-            None if path.is_dir() else path.read_bytes()
-        )
-        for path in root.rglob("*")
-    }
-
-
-def _ok(result: Result) -> Result:
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return result
-
-
-def _fails(result: Result, *phrases: str) -> None:
-    """Exit 2 with one ``error:`` line on stderr containing every phrase."""
-    assert result.exit_code == 2, result.output + repr(result.exception)
-    assert result.stderr.startswith("error: "), result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
-    for phrase in phrases:
-        assert phrase in result.stderr, result.stderr
 
 
 def _drift(result: Result) -> str:
@@ -91,7 +67,7 @@ def _kinds(cli: CliRunner) -> set[tuple[str, str, str]]:
 
 
 def _clean(cli: CliRunner, resources: int = 2) -> None:
-    result = _ok(cli.invoke(app, ["check"]))
+    result = ok(cli.invoke(app, ["check"]))
     assert result.stdout.splitlines() == [
         f"fastgen check: {resources} resource(s), generated code matches the specs."
     ]
@@ -102,18 +78,6 @@ def _migration_files(root: Path) -> dict[str, bytes]:
         path.name: path.read_bytes()
         for path in sorted((root / "migrations/versions").glob("*.py"))
     }
-
-
-def _actions(stdout: str) -> dict[str, str]:
-    """The plan table of ``show_plan`` as path -> action."""
-    actions = {}
-    for line in stdout.splitlines():
-        match = re.fullmatch(
-            r"\s*(create|update|identical|conflict)\s+(\S+)\s*", line.rstrip()
-        )
-        if match:
-            actions[match.group(2)] = match.group(1)
-    return actions
 
 
 def _edit_spec(root: Path, old: str, new: str, name: str = "post") -> None:
@@ -137,10 +101,10 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     it, never change it."""
     parent = tmp_path_factory.mktemp("blog")
     runner = CliRunner()
-    _ok(runner.invoke(app, ["new", "project", "blog", "--path", str(parent)]))
+    ok(runner.invoke(app, ["new", "project", "blog", "--path", str(parent)]))
     root = parent / "blog"
-    _ok(runner.invoke(app, [*AUTHOR, "--project", str(root)]))
-    _ok(runner.invoke(app, [*POST, "--project", str(root)]))
+    ok(runner.invoke(app, [*AUTHOR, "--project", str(root)]))
+    ok(runner.invoke(app, [*POST, "--project", str(root)]))
     return root
 
 
@@ -161,16 +125,16 @@ def project(
 def test_check_on_a_clean_project_prints_one_summary_line(
     cli: CliRunner, project: Path
 ) -> None:
-    before = _snapshot(project)
-    result = _ok(cli.invoke(app, ["check"]))
+    before = snapshot(project)
+    result = ok(cli.invoke(app, ["check"]))
     assert result.stdout.count("\n") == 1
     assert result.stdout.startswith("fastgen check: 2 resource(s)")
     assert result.stderr == ""
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 def test_check_json_on_a_clean_project(cli: CliRunner, project: Path) -> None:
-    result = _ok(cli.invoke(app, ["check", "--format", "json"]))
+    result = ok(cli.invoke(app, ["check", "--format", "json"]))
     assert json.loads(result.stdout) == {"ok": True, "resources": 2, "problems": []}
 
 
@@ -180,7 +144,7 @@ def test_check_with_project_option_from_elsewhere(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    _ok(cli.invoke(app, ["check", "--project", str(project)]))
+    ok(cli.invoke(app, ["check", "--project", str(project)]))
     (project / "app/posts/router.py").unlink()
     _drift(cli.invoke(app, ["check", "--project", str(project)]))
 
@@ -395,8 +359,8 @@ def test_check_rejects_an_unknown_format(cli: CliRunner, project: Path) -> None:
 
 
 def test_check_outside_a_project(cli: CliRunner) -> None:
-    _fails(cli.invoke(app, ["check"]), "no fastgen project found")
-    _fails(cli.invoke(app, ["sync"]), "no fastgen project found")
+    fails(cli.invoke(app, ["check"]), "no fastgen project found")
+    fails(cli.invoke(app, ["sync"]), "no fastgen project found")
 
 
 @pytest.mark.parametrize("command", [["check"], ["sync"], ["sync", "--dry-run"]])
@@ -406,9 +370,9 @@ def test_an_unparsable_spec_is_named(
     (project / "resources/post.yaml").write_text(
         "name: Post\nfields:\n  title: [unclosed\n"
     )
-    before = _snapshot(project)
-    _fails(cli.invoke(app, command), "resources/post.yaml", "invalid YAML")
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, command), "resources/post.yaml", "invalid YAML")
+    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize(
@@ -425,16 +389,16 @@ def test_an_invalid_spec_names_file_and_field(
     cli: CliRunner, project: Path, field: str, phrase: str, command: str
 ) -> None:
     (project / "resources/post.yaml").write_text(f"name: Post\nfields:\n  {field}\n")
-    before = _snapshot(project)
-    _fails(cli.invoke(app, [command]), "resources/post.yaml", phrase)
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, [command]), "resources/post.yaml", phrase)
+    assert snapshot(project) == before
 
 
 def test_check_on_an_unparsable_new_spec_is_a_config_error(
     cli: CliRunner, project: Path
 ) -> None:
     (project / "resources/tag.yaml").write_text("name: Tag\nfields:\n  label: [x\n")
-    _fails(cli.invoke(app, ["check"]), "resources/tag.yaml", "invalid YAML")
+    fails(cli.invoke(app, ["check"]), "resources/tag.yaml", "invalid YAML")
 
 
 @pytest.mark.parametrize(
@@ -448,19 +412,19 @@ def test_a_corrupt_manifest(
     cli: CliRunner, project: Path, text: str, command: list[str]
 ) -> None:
     (project / ".fastgen/manifest.json").write_text(text)
-    before = _snapshot(project)
-    _fails(cli.invoke(app, command), ".fastgen/manifest.json is corrupt")
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, command), ".fastgen/manifest.json is corrupt")
+    assert snapshot(project) == before
 
 
 def test_add_field_and_eject_with_a_corrupt_manifest(
     cli: CliRunner, project: Path
 ) -> None:
     (project / ".fastgen/manifest.json").write_text("{")
-    before = _snapshot(project)
-    _fails(cli.invoke(app, ["add", "field", "Post", "views:int=0"]), "corrupt")
-    _fails(cli.invoke(app, ["eject", "Post", "service"]), "corrupt")
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, ["add", "field", "Post", "views:int=0"]), "corrupt")
+    fails(cli.invoke(app, ["eject", "Post", "service"]), "corrupt")
+    assert snapshot(project) == before
 
 
 # ---------------------------------------------------------- check: the fast path
@@ -546,9 +510,9 @@ def test_a_new_fastgen_version_that_writes_the_same_files_is_not_drift(
 
 def test_eject_hands_one_file_to_the_user(cli: CliRunner, project: Path) -> None:
     service = project / "app/posts/service.py"
-    before = _snapshot(project)
+    before = snapshot(project)
     original = service.read_text()
-    result = _ok(cli.invoke(app, ["eject", "Post", "service"]))
+    result = ok(cli.invoke(app, ["eject", "Post", "service"]))
     assert "yours" in result.stdout
 
     spec = yaml.safe_load((project / "resources/post.yaml").read_text())
@@ -559,7 +523,7 @@ def test_eject_hands_one_file_to_the_user(cli: CliRunner, project: Path) -> None
     assert ejected.startswith('"""')
     manifest = json.loads((project / ".fastgen/manifest.json").read_text())
     assert "app/posts/service.py" not in manifest["resources"]["Post"]["files"]
-    changed = {p for p, data in _snapshot(project).items() if before.get(p) != data}
+    changed = {p for p, data in snapshot(project).items() if before.get(p) != data}
     assert changed == {
         "app/posts/service.py",
         "resources/post.yaml",
@@ -571,22 +535,22 @@ def test_eject_hands_one_file_to_the_user(cli: CliRunner, project: Path) -> None
     service.write_text(ejected + "\n\ndef mine() -> int:\n    return 1\n")
     edited = service.read_bytes()
     _clean(cli)
-    result = _ok(cli.invoke(app, ["sync"]))
+    result = ok(cli.invoke(app, ["sync"]))
     assert "app/posts/service.py" not in result.stdout
     assert "Nothing to do" in result.stdout
     assert service.read_bytes() == edited
-    _ok(cli.invoke(app, ["sync", "--force"]))
+    ok(cli.invoke(app, ["sync", "--force"]))
     assert service.read_bytes() == edited
     _clean(cli)
 
 
 def test_an_ejected_file_survives_a_spec_change(cli: CliRunner, project: Path) -> None:
-    _ok(cli.invoke(app, ["eject", "Post", "router"]))
+    ok(cli.invoke(app, ["eject", "Post", "router"]))
     router = project / "app/posts/router.py"
     router.write_text(router.read_text() + "# my router\n")
     edited = router.read_bytes()
-    result = _ok(cli.invoke(app, ["add", "field", "Post", "views:int=0"]))
-    assert "app/posts/router.py" not in _actions(result.stdout)
+    result = ok(cli.invoke(app, ["add", "field", "Post", "views:int=0"]))
+    assert "app/posts/router.py" not in plan_actions(result.stdout)
     assert router.read_bytes() == edited
     spec = yaml.safe_load((project / "resources/post.yaml").read_text())
     assert spec["ejected"] == ["router"]
@@ -594,7 +558,7 @@ def test_an_ejected_file_survives_a_spec_change(cli: CliRunner, project: Path) -
 
 
 def test_eject_tests_part(cli: CliRunner, project: Path) -> None:
-    _ok(cli.invoke(app, ["eject", "posts", "tests"]))
+    ok(cli.invoke(app, ["eject", "posts", "tests"]))
     assert "fastgen" not in (project / "tests/test_posts.py").read_text()[:200]
     spec = yaml.safe_load((project / "resources/post.yaml").read_text())
     assert spec["ejected"] == ["tests"]
@@ -613,34 +577,34 @@ def test_eject_tests_part(cli: CliRunner, project: Path) -> None:
 def test_eject_errors_write_nothing(
     cli: CliRunner, project: Path, args: list[str], phrase: str
 ) -> None:
-    _ok(cli.invoke(app, ["eject", "Post", "service"]))
-    before = _snapshot(project)
-    _fails(cli.invoke(app, ["eject", *args]), phrase)
-    assert _snapshot(project) == before
+    ok(cli.invoke(app, ["eject", "Post", "service"]))
+    before = snapshot(project)
+    fails(cli.invoke(app, ["eject", *args]), phrase)
+    assert snapshot(project) == before
 
 
 def test_eject_outside_a_project(cli: CliRunner) -> None:
-    _fails(cli.invoke(app, ["eject", "Post", "service"]), "no fastgen project found")
+    fails(cli.invoke(app, ["eject", "Post", "service"]), "no fastgen project found")
 
 
 # ------------------------------------------------------------------------ sync
 
 
 def test_sync_on_a_clean_project_does_nothing(cli: CliRunner, project: Path) -> None:
-    before = _snapshot(project)
-    result = _ok(cli.invoke(app, ["sync"]))
+    before = snapshot(project)
+    result = ok(cli.invoke(app, ["sync"]))
     assert "Nothing to do" in result.stdout
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 def test_sync_without_specs(cli: CliRunner, tmp_path: Path, blog: Path) -> None:
     root = tmp_path / "bare"
-    _ok(cli.invoke(app, ["new", "project", "bare", "--path", str(tmp_path)]))
-    before = _snapshot(root)
-    _fails(cli.invoke(app, ["sync", "--project", str(root)]), "no specs")
-    assert _snapshot(root) == before
+    ok(cli.invoke(app, ["new", "project", "bare", "--path", str(tmp_path)]))
+    before = snapshot(root)
+    fails(cli.invoke(app, ["sync", "--project", str(root)]), "no specs")
+    assert snapshot(root) == before
     # A project without resources is clean.
-    result = _ok(cli.invoke(app, ["check", "--project", str(root)]))
+    result = ok(cli.invoke(app, ["check", "--project", str(root)]))
     assert result.stdout.count("\n") == 1
 
 
@@ -648,9 +612,9 @@ def test_sync_restores_a_deleted_file(
     cli: CliRunner, project: Path, blog: Path
 ) -> None:
     (project / "app/posts/router.py").unlink()
-    result = _ok(cli.invoke(app, ["sync"]))
-    assert _actions(result.stdout)["app/posts/router.py"] == "create"
-    assert _snapshot(project) == _snapshot(blog)
+    result = ok(cli.invoke(app, ["sync"]))
+    assert plan_actions(result.stdout)["app/posts/router.py"] == "create"
+    assert snapshot(project) == snapshot(blog)
     _clean(cli)
 
 
@@ -660,8 +624,8 @@ def test_sync_recreates_a_resource_whose_files_were_deleted(
     shutil.rmtree(project / "app/posts")
     (project / "tests/test_posts.py").unlink()
     (project / "tests/factories/posts.py").unlink()
-    _ok(cli.invoke(app, ["sync"]))
-    assert _snapshot(project) == _snapshot(blog)
+    ok(cli.invoke(app, ["sync"]))
+    assert snapshot(project) == snapshot(blog)
     _clean(cli)
 
 
@@ -671,7 +635,7 @@ def test_a_deleted_migration_is_restored_from_history_not_rewritten(
     migration = _posts_migration(project)
     original = (blog / migration.relative_to(project)).read_bytes()
     migration.unlink()
-    result = _ok(cli.invoke(app, ["sync"]))
+    result = ok(cli.invoke(app, ["sync"]))
     assert "Nothing to do" in result.stdout  # sync never rewrites history
     assert not migration.exists()
     migration.write_bytes(original)  # what `git checkout -- <path>` does
@@ -691,8 +655,8 @@ def test_sync_rewires_what_was_removed(
 ) -> None:
     target = project / path
     target.write_text(target.read_text().replace(line, ""))
-    result = _ok(cli.invoke(app, ["sync"]))
-    assert _actions(result.stdout)[path] == "update"
+    result = ok(cli.invoke(app, ["sync"]))
+    assert plan_actions(result.stdout)[path] == "update"
     assert target.read_bytes() == (blog / path).read_bytes()
     _clean(cli)
 
@@ -703,7 +667,7 @@ def test_sync_keeps_the_users_own_wiring_lines(cli: CliRunner, project: Path) ->
     api.write_text(
         api.read_text().replace("api_router.include_router(posts_router)\n", "") + mine
     )
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["sync"]))
     text = api.read_text()
     assert "api_router.include_router(posts_router)" in text
     assert "# my own comment" in text
@@ -714,18 +678,18 @@ def test_sync_will_not_overwrite_a_hand_edit(cli: CliRunner, project: Path) -> N
     service = project / "app/posts/service.py"
     service.write_text(service.read_text() + "HAND_EDIT = 1\n")
     _edit_spec(project, "max_length: 200", "max_length: 250")
-    before = _snapshot(project)
+    before = snapshot(project)
     result = cli.invoke(app, ["sync"])
-    _fails(result, "changed by hand", "--force")
-    assert _actions(result.stdout)["app/posts/service.py"] == "conflict"
-    assert _snapshot(project) == before  # all or nothing: not even the spec's code
+    fails(result, "changed by hand", "--force")
+    assert plan_actions(result.stdout)["app/posts/service.py"] == "conflict"
+    assert snapshot(project) == before  # all or nothing: not even the spec's code
 
-    dry = _ok(cli.invoke(app, ["sync", "--dry-run"]))
+    dry = ok(cli.invoke(app, ["sync", "--dry-run"]))
     assert "-HAND_EDIT = 1" in dry.stdout
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
-    forced = _ok(cli.invoke(app, ["sync", "--force"]))
-    assert _actions(forced.stdout)["app/posts/service.py"] == "update"
+    forced = ok(cli.invoke(app, ["sync", "--force"]))
+    assert plan_actions(forced.stdout)["app/posts/service.py"] == "update"
     assert "HAND_EDIT" not in service.read_text()
     assert "max_length=250" in (project / "app/posts/models.py").read_text()
     _clean(cli)
@@ -734,10 +698,10 @@ def test_sync_will_not_overwrite_a_hand_edit(cli: CliRunner, project: Path) -> N
 def test_sync_dry_run_writes_nothing(cli: CliRunner, project: Path) -> None:
     _edit_spec(project, "max_length: 200", "max_length: 250")
     (project / "app/posts/router.py").unlink()
-    before = _snapshot(project)
-    result = _ok(cli.invoke(app, ["sync", "--dry-run"]))
-    assert _snapshot(project) == before
-    actions = _actions(result.stdout)
+    before = snapshot(project)
+    result = ok(cli.invoke(app, ["sync", "--dry-run"]))
+    assert snapshot(project) == before
+    actions = plan_actions(result.stdout)
     assert actions["app/posts/router.py"] == "create"
     assert actions["app/posts/models.py"] == "update"
     assert any(
@@ -752,13 +716,13 @@ def test_sync_applies_an_unapplied_spec(cli: CliRunner, project: Path) -> None:
     (project / "resources/tag.yaml").write_text(
         "name: Tag\nowned: true\nfields:\n  label: str{50}\n"
     )
-    result = _ok(cli.invoke(app, ["sync"]))
-    actions = _actions(result.stdout)
+    result = ok(cli.invoke(app, ["sync"]))
+    actions = plan_actions(result.stdout)
     assert actions["app/tags/router.py"] == "create"
     assert actions["app/api.py"] == "update"
     assert len(list((project / "migrations/versions").glob("*_create_tags.py"))) == 1
     _clean(cli, resources=3)
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["sync"]))
     assert "Nothing to do" in cli.invoke(app, ["sync"]).stdout
 
 
@@ -770,7 +734,7 @@ def test_sync_orders_new_resources_by_their_refs(cli: CliRunner, project: Path) 
     (project / "resources/tag.yaml").write_text(
         "name: Tag\nfields:\n  label: str{50}\n"
     )
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["sync"]))
     (tag,) = (project / "migrations/versions").glob("*_create_tags.py")
     (comment,) = (project / "migrations/versions").glob("*_create_a_comments.py")
     tag_revision = re.search(r'^revision: str = "(\w+)"', tag.read_text(), re.M)
@@ -787,7 +751,7 @@ def test_a_toml_spec_in_resources_syncs_and_checks_clean(
     (project / "resources/tag.toml").write_text(
         'name = "Tag"\n\n[fields]\nlabel = "str{50}"\n'
     )
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["sync"]))
     _clean(cli, resources=3)
 
 
@@ -798,7 +762,7 @@ def test_add_field_updates_the_spec_and_writes_one_new_migration(
     cli: CliRunner, project: Path
 ) -> None:
     old_migrations = _migration_files(project)
-    result = _ok(cli.invoke(app, ["add", "field", "Post", "views:int=0"]))
+    result = ok(cli.invoke(app, ["add", "field", "Post", "views:int=0"]))
     assert "Added 1 field(s) to Post." in result.stdout
 
     spec = yaml.safe_load((project / "resources/post.yaml").read_text())
@@ -820,15 +784,15 @@ def test_add_field_updates_the_spec_and_writes_one_new_migration(
     assert down
     assert _posts_migration(project).name.startswith(down.group(1))
     _clean(cli)
-    assert "Nothing to do" in _ok(cli.invoke(app, ["sync"])).stdout
+    assert "Nothing to do" in ok(cli.invoke(app, ["sync"])).stdout
 
 
 def test_add_field_is_edit_spec_plus_sync(
     cli: CliRunner, project: Path, tmp_path: Path, blog: Path
 ) -> None:
     """`add field` gives the same bytes as editing the spec and running sync."""
-    _ok(cli.invoke(app, ["add", "field", "Post", "views:int=0", "subtitle:str{80}?"]))
-    by_add_field = _snapshot(project)
+    ok(cli.invoke(app, ["add", "field", "Post", "views:int=0", "subtitle:str{80}?"]))
+    by_add_field = snapshot(project)
 
     other = tmp_path / "other"
     shutil.copytree(blog, other, symlinks=True)
@@ -838,15 +802,15 @@ def test_add_field_is_edit_spec_plus_sync(
         + "  views: {type: int, default: 0}\n"
         + "  subtitle: {type: str, max_length: 80, optional: true}\n"
     )
-    _ok(cli.invoke(app, ["sync", "--project", str(other)]))
-    assert _snapshot(other) == by_add_field
+    ok(cli.invoke(app, ["sync", "--project", str(other)]))
+    assert snapshot(other) == by_add_field
 
 
 def test_add_field_dry_run_writes_nothing(cli: CliRunner, project: Path) -> None:
-    before = _snapshot(project)
-    result = _ok(cli.invoke(app, ["add", "field", "Post", "views:int=0", "--dry-run"]))
-    assert "resources/post.yaml" in _actions(result.stdout)
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    result = ok(cli.invoke(app, ["add", "field", "Post", "views:int=0", "--dry-run"]))
+    assert "resources/post.yaml" in plan_actions(result.stdout)
+    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize(
@@ -862,18 +826,18 @@ def test_add_field_dry_run_writes_nothing(cli: CliRunner, project: Path) -> None
 def test_add_field_errors_write_nothing(
     cli: CliRunner, project: Path, fields: list[str], phrase: str
 ) -> None:
-    before = _snapshot(project)
-    _fails(cli.invoke(app, ["add", "field", "Post", *fields]), phrase)
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, ["add", "field", "Post", *fields]), phrase)
+    assert snapshot(project) == before
 
 
 def test_add_field_to_an_unknown_resource(cli: CliRunner, project: Path) -> None:
-    before = _snapshot(project)
-    _fails(
+    before = snapshot(project)
+    fails(
         cli.invoke(app, ["add", "field", "Comment", "views:int=0"]),
         "no resource named Comment",
     )
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
 
 
 # ------------------------------------------------------------ schema changes
@@ -884,7 +848,7 @@ def test_a_spec_change_gets_a_new_revision_and_old_ones_stay(
 ) -> None:
     old_migrations = _migration_files(project)
     _edit_spec(project, "max_length: 200", "max_length: 250")
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["sync"]))
     migrations = _migration_files(project)
     assert {k: migrations[k] for k in old_migrations} == old_migrations
     (new,) = set(migrations) - set(old_migrations)
@@ -893,11 +857,11 @@ def test_a_spec_change_gets_a_new_revision_and_old_ones_stay(
     assert "sa.String(length=250)" in text
     assert "sa.String(length=200)" in text  # the downgrade goes back
     _clean(cli)
-    assert "Nothing to do" in _ok(cli.invoke(app, ["sync"])).stdout
+    assert "Nothing to do" in ok(cli.invoke(app, ["sync"])).stdout
 
     # A second change builds on the first revision.
     _edit_spec(project, "max_length: 250", "max_length: 300")
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["sync"]))
     latest = _migration_files(project)
     assert {k: latest[k] for k in migrations} == migrations
     (second,) = set(latest) - set(migrations)
@@ -909,7 +873,7 @@ def test_a_spec_change_gets_a_new_revision_and_old_ones_stay(
 def test_removing_a_field_is_flagged_for_review(cli: CliRunner, project: Path) -> None:
     _edit_spec(project, "  published: {type: bool, default: false}\n", "")
     old_migrations = _migration_files(project)
-    result = _ok(cli.invoke(app, ["sync"]))
+    result = ok(cli.invoke(app, ["sync"]))
     assert "warning:" in result.stderr
     assert "published" in result.stderr
     migrations = _migration_files(project)
@@ -925,8 +889,8 @@ def test_a_spec_change_with_no_schema_effect_writes_no_migration(
 ) -> None:
     """Ejecting a part changes the spec but not the table."""
     old_migrations = _migration_files(project)
-    _ok(cli.invoke(app, ["eject", "Post", "schemas"]))
-    _ok(cli.invoke(app, ["sync"]))
+    ok(cli.invoke(app, ["eject", "Post", "schemas"]))
+    ok(cli.invoke(app, ["sync"]))
     assert _migration_files(project) == old_migrations
     _clean(cli)
 
@@ -936,9 +900,9 @@ def test_sync_refuses_several_migration_heads(cli: CliRunner, project: Path) -> 
         'revision = "zzbranch"\ndown_revision = None\n'
     )
     _edit_spec(project, "max_length: 200", "max_length: 250")
-    before = _snapshot(project)
-    _fails(cli.invoke(app, ["sync"]), "several heads")
-    assert _snapshot(project) == before
+    before = snapshot(project)
+    fails(cli.invoke(app, ["sync"]), "several heads")
+    assert snapshot(project) == before
 
 
 # ------------------------------------------------------------------ pre-commit

@@ -1,0 +1,47 @@
+"""Reading CLI results in tests: exit codes, one-line errors, plan tables, trees."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import Result
+
+Snapshot = dict[str, bytes | None]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Every path under ``root``: file bytes, or None for a directory."""
+    return {
+        path.relative_to(root).as_posix(): (
+            None if path.is_dir() else path.read_bytes()
+        )
+        for path in root.rglob("*")
+    }
+
+
+def ok(result: Result) -> Result:
+    """The command exited 0."""
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+def fails(result: Result, *phrases: str) -> None:
+    """Exit 2 with one ``error:`` line on stderr containing every phrase."""
+    assert result.exit_code == 2, result.output + repr(result.exception)
+    assert result.stderr.startswith("error: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    for phrase in phrases:
+        assert phrase in result.stderr, result.stderr
+
+
+def plan_actions(stdout: str) -> dict[str, str]:
+    """The plan table of ``show_plan`` as path -> action."""
+    found = {}
+    for line in stdout.splitlines():
+        match = re.fullmatch(
+            r"\s*(create|update|identical|conflict)\s+(\S+)\s*", line.rstrip()
+        )
+        if match:
+            found[match.group(2)] = match.group(1)
+    return found
