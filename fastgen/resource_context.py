@@ -175,18 +175,23 @@ class FieldView:
             return f"{self.enum_class}.{str(value).upper()}"
         return _literal(value)
 
-    @property
-    def model_args(self) -> str:
-        args = list(self.default_args)
+    def _size_args(self) -> list[str]:
+        """Length and digits, shared by the column and the validation."""
         kind = self.spec.type
         if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL):
-            args.append(f"max_length={self.max_length}")
-        elif kind is FieldType.DECIMAL:
-            args += [
+            return [f"max_length={self.max_length}"]
+        if kind is FieldType.DECIMAL:
+            return [
                 f"max_digits={self.spec.precision}",
                 f"decimal_places={self.spec.scale}",
             ]
-        elif kind is FieldType.TEXT:
+        return []
+
+    @property
+    def model_args(self) -> str:
+        args = [*self.default_args, *self._size_args()]
+        kind = self.spec.type
+        if kind is FieldType.TEXT:
             args.append("sa_type=sa.Text")
         elif kind is FieldType.JSON:
             args.append("sa_type=sa.JSON")
@@ -228,16 +233,9 @@ class FieldView:
         return ", ".join(["default=None", *self._validation_args()])
 
     def _validation_args(self) -> list[str]:
-        args: list[str] = []
+        args = self._size_args()
         kind = self.spec.type
-        if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL):
-            args.append(f"max_length={self.max_length}")
-        elif kind is FieldType.DECIMAL:
-            args += [
-                f"max_digits={self.spec.precision}",
-                f"decimal_places={self.spec.scale}",
-            ]
-        elif kind is FieldType.INT:
+        if kind is FieldType.INT:
             args += [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
         elif kind is FieldType.FLOAT:
             args.append("allow_inf_nan=False")
