@@ -36,20 +36,24 @@ app = typer.Typer(
         "Generate FastAPI backends: projects, and complete resources (model, schemas, "
         "service, router, migration, tests) wired into your app.\n\n"
         "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen new project blog[/cyan]\n\n"
-        "  [cyan]cd blog && fastgen token --sub alice[/cyan]"
+        "  [cyan]fastgen new project blog && cd blog[/cyan]\n\n"
+        "  [cyan]fastgen add resource Post 'title:str{200}:index' body:text "
+        "published:bool=false[/cyan]\n\n"
+        "  [cyan]fastgen add field Post views:int=0[/cyan]\n\n"
+        "  [cyan]fastgen check[/cyan]  (pre-commit and CI)\n\n"
+        "  [cyan]fastgen token --sub alice[/cyan]"
     ),
 )
 new_app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
-    help="Create something new: [cyan]fastgen new project NAME[/cyan].",
+    help="Create a project: [cyan]fastgen new project NAME[/cyan]",
 )
 app.add_typer(new_app, name="new")
 add_app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
-    help="Add to a project: [cyan]fastgen add resource NAME FIELD...[/cyan].",
+    help="Add a resource or fields: [cyan]fastgen add resource NAME FIELD...[/cyan]",
 )
 app.add_typer(add_app, name="add")
 
@@ -254,8 +258,11 @@ def sync(
     force: Force = False,
     project: ProjectDir = None,
 ) -> None:
-    """Re-render everything fastgen owns from the specs in resources/, rewire what
-    is missing, and write a new migration for each schema change."""
+    """Bring generated code, wiring and migrations in line with the specs.
+
+    Re-renders everything fastgen owns from resources/, rewires what is missing,
+    and writes a new Alembic revision for each schema change.
+    """
     from fastgen.project_config import find_project
     from fastgen.sync import plan_sync
 
@@ -344,8 +351,7 @@ def check(
     ] = "text",
     project: ProjectDir = None,
 ) -> None:
-    """Check that everything fastgen generated still matches its spec (for
-    pre-commit and CI)."""
+    """Check that generated code still matches its specs (pre-commit and CI)."""
     from fastgen.check import check_project
     from fastgen.project_config import find_project
 
