@@ -21,7 +21,7 @@ from fastgen.manifest import (
 )
 from fastgen.migrations import Revision, current_head, read_revisions
 from fastgen.parallel import run_both
-from fastgen.plan import Plan, content_hash, make_plan
+from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.render import format_python_files
 from fastgen.resource_context import Target
@@ -201,7 +201,7 @@ def plan_resources(
         if write_specs:
             files[writable_spec(spec_file)] = spec_text
         else:
-            spec_text = _read_text(root / spec_file) or spec_text
+            spec_text = read_exact(root / spec_file) or spec_text
         record = records.get(spec.name)
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
@@ -393,13 +393,6 @@ def writable_spec(spec_file: str) -> str:
 
 def _revision_id(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:12]
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except OSError:
-        return None
 
 
 def _check_against_project(spec: ResourceSpec, specs: dict[str, ResourceSpec]) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastgen.errors import FastgenError
+from fastgen.plan import read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.wiring import find_router_targets, wire_router
 
@@ -299,7 +300,7 @@ def _check_router(root: Path, router: str, candidates: list[Candidate]) -> str:
         )
     config = ProjectConfig(root=root)
     path = config.module_path(module)
-    source = read_text(root / path)
+    source = read_exact(root / path)
     if source is None:
         raise FastgenError(
             f"--router {router}: cannot find {path}; candidates are "
@@ -402,13 +403,3 @@ def app_reference(app: Candidate) -> str:
     if app.function is None:
         return f"{app.module}:{app.variable}"
     return f"{app.module}:{app.function}()"
-
-
-def read_text(path: Path) -> str | None:
-    """The file's text, None when it does not exist."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise FastgenError(f"cannot read {path}: {exc.strerror}") from exc

@@ -48,12 +48,11 @@ from fastgen.app_discovery import (
     choose_router,
     mount_prefix,
     package_of,
-    read_text,
     scan_project,
 )
 from fastgen.dev_keys import PRIVATE_JWK, PUBLIC_JWKS, write_dev_keys
 from fastgen.errors import FastgenError
-from fastgen.plan import Plan, make_plan
+from fastgen.plan import Plan, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.render import format_python, render_template
 from fastgen.templates_dir import templates_dir
@@ -122,7 +121,7 @@ def plan_init(
     if not root.is_dir():
         raise FastgenError(f"{root} is not a directory: run init in a project")
     pyproject = root / "pyproject.toml"
-    pyproject_text = read_text(pyproject)
+    pyproject_text = read_exact(pyproject)
     if pyproject_text is not None and _has_fastgen_table(pyproject, pyproject_text):
         return InitPlan(
             changes=(),
@@ -404,7 +403,7 @@ def _alembic_files(
                 "writes revisions to migrations/versions: move them there "
                 "(script_location = %(here)s/migrations) and re-run"
             )
-        env = read_text(root / "migrations" / "env.py") or ""
+        env = read_exact(root / "migrations" / "env.py") or ""
         if "SQLModel.metadata" not in env or rewrite.models not in env:
             notes.append(
                 f"migrations/env.py must import {rewrite.models} and use "

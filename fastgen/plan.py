@@ -102,7 +102,7 @@ def make_plan(
     changes = []
     for path in sorted(rendered):
         new = rendered[path]
-        old = _read(root / path)
+        old = read_exact(root / path)
         changes.append(
             FileChange(
                 path, _action(path, old, new, written_hashes, edited_in_place), new, old
@@ -127,8 +127,12 @@ def _action(
     return Action.CONFLICT
 
 
-def _read(path: Path) -> str | None:
-    """The file's text with its line endings as they are (None if absent)."""
+def read_exact(path: Path) -> str | None:
+    """The file's text with its line endings as they are (None if absent).
+
+    Every file fastgen may rewrite is read this way, so hashes match the bytes on
+    disk and a rewrite keeps CRLF line endings.
+    """
     try:
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
