@@ -171,9 +171,9 @@ def _wiring_problems(
 ) -> list[Problem]:
     names = Names.from_name(name)
     package = f"{config.app_package}.{names.plural_snake}"
-    router_file = (record.router or config.api_router).partition(":")[0]
-    router_path = router_file.replace(".", "/") + ".py"
-    models_path = config.models_module.replace(".", "/") + ".py"
+    router_module = (record.router or config.api_router).partition(":")[0]
+    router_path = config.module_path(router_module)  # src layouts too
+    models_path = config.module_path(config.models_module)
     router_source = _read(config.root / router_path)
     models_source = _read(config.root / models_path)
     problems = []

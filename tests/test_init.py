@@ -11,6 +11,7 @@ import pytest
 
 from fastgen.add_resource import plan_add_resource
 from fastgen.apply import apply_plan
+from fastgen.check import check_project
 from fastgen.errors import FastgenError
 from fastgen.init import InitPlan, plan_init
 from fastgen.plan import Action
@@ -380,3 +381,12 @@ def test_alembic_upgrade_works_in_an_adopted_project(tmp_path: Path) -> None:
     result = _run(tmp_path, "alembic", "upgrade", "head")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "app.db").exists()
+
+
+def test_check_finds_the_wiring_of_a_src_layout_project(tmp_path: Path) -> None:
+    write_project(tmp_path, APP_FACTORY)
+    apply_plan(tmp_path, init(tmp_path))
+    _add_post(tmp_path)
+    report = check_project(find_project(tmp_path))
+    assert report.problems == []
+    assert report.resources == 1
