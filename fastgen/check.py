@@ -160,8 +160,9 @@ def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Proble
 
 
 def _part_of(path: str) -> str | None:
+    """The ejectable part a generated file is (None for factories, packages)."""
     stem = Path(path).stem
-    if path.startswith("tests/test_"):
+    if stem.startswith("test_"):  # in whatever tests package the project uses
         return "tests"
     return stem if stem in {"models", "schemas", "service", "router"} else None
 
