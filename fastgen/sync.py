@@ -14,7 +14,7 @@ from fastgen.errors import FastgenError
 from fastgen.manifest import MANIFEST_PATH, dump_manifest, load_manifest
 from fastgen.plan import Plan, content_hash, make_plan
 from fastgen.project_config import ProjectConfig
-from fastgen.resource_render import ResourcePaths
+from fastgen.resource_render import ResourcePaths, ownership_header
 from fastgen.spec import PARTS, ResourceSpec, dump_spec, parse_field, spec_hash
 
 
@@ -76,7 +76,7 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
     spec_text = dump_spec(ejected)
     files = {writable_spec(spec_file): spec_text}
     current = (config.root / path).read_bytes().decode("utf-8")
-    files[path] = _without_header(current)
+    files[path] = current.removeprefix(ownership_header(paths, part) + "\n")
     record = record.model_copy(
         update={
             "spec_hash": spec_hash(ejected),
@@ -107,22 +107,6 @@ def _spec_of(config: ProjectConfig, resource: str) -> tuple[ResourceSpec, str]:
     raise FastgenError(
         f"no resource named {resource} in resources/ (resources: {known})"
     )
-
-
-def _without_header(text: str) -> str:
-    """Drop fastgen's ownership comment from the top of a file being ejected."""
-    lines = text.splitlines(keepends=True)
-    while (
-        lines
-        and lines[0].startswith("# ")
-        and (
-            "fastgen" in lines[0]
-            or lines[0].startswith("# To edit this file")
-            or lines[0].startswith("# resources/")
-        )
-    ):
-        lines.pop(0)
-    return "".join(lines)
 
 
 def _dependency_order(specs: dict[str, ResourceSpec]) -> list[ResourceSpec]:
