@@ -62,6 +62,8 @@ def check_project(config: ProjectConfig) -> CheckReport:
     recorded = {record.spec_file for record in manifest.resources.values()}
     for name, record in sorted(manifest.resources.items()):
         report.problems += _check_resource(config, manifest, name, record, spec_files)
+    if manifest.resources:
+        report.problems += _chain_problems(root)
     for path in sorted(set(spec_files) - recorded):
         from fastgen.spec import load_spec_file
 
@@ -126,19 +128,20 @@ def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Proble
         target = root / path
         if path == record.spec_file:
             continue  # the spec is the user's to edit
-        is_migration = path.startswith("migrations/")
-        if not target.is_file() and is_migration:
-            problems.append(
-                Problem(
-                    name,
-                    "migration-missing",
-                    path,
-                    f"migration {path} is missing (migrations are history: fastgen "
-                    "never rewrites them)",
-                    f"restore it from version control: git checkout -- {path}",
+        if path.startswith("migrations/"):
+            if not target.is_file():
+                problems.append(
+                    Problem(
+                        name,
+                        "migration-missing",
+                        path,
+                        f"migration {path} is missing (migrations are history: "
+                        "fastgen never rewrites them)",
+                        f"restore it from version control: git checkout -- {path}",
+                    )
                 )
-            )
-        elif not target.is_file():
+            continue  # once written, a migration is the user's to edit
+        if not target.is_file():
             problems.append(
                 Problem(
                     name, "missing", path, f"generated file {path} is missing", SYNC
@@ -146,16 +149,48 @@ def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Proble
             )
         elif _file_hash(target) != digest:
             part = _part_of(path)
-            keep = f" or `fastgen eject {name} {part}` to keep it" if part else ""
+            keep = f", `fastgen eject {name} {part}`" if part else ""
             problems.append(
                 Problem(
                     name,
                     "modified",
                     path,
                     f"{path} was edited by hand",
-                    f"`{SYNC} --force` to restore it{keep}",
+                    f"`{SYNC} --keep-edits` to keep the edit{keep}, or "
+                    f"`{SYNC} --force` to restore it",
                 )
             )
+    return problems
+
+
+def _chain_problems(root: Path) -> list[Problem]:
+    """The revision history must be one unbroken chain with a single head."""
+    from fastgen.migrations import broken_links, heads, read_revisions
+
+    revisions = read_revisions(root)
+    problems = [
+        Problem(
+            "migrations",
+            "chain-broken",
+            revision.path,
+            f"migration {revision.path} revises {parent}, which is not in "
+            "migrations/versions",
+            f"restore revision {parent} from version control, or point "
+            "down_revision at the revision before it",
+        )
+        for revision, parent in broken_links(revisions)
+    ]
+    found = heads(revisions)
+    if len(found) > 1:
+        problems.append(
+            Problem(
+                "migrations",
+                "several-heads",
+                "migrations/versions",
+                f"the migrations have {len(found)} heads ({', '.join(found)})",
+                "alembic merge heads -m merge",
+            )
+        )
     return problems
 
 

@@ -36,16 +36,32 @@ def read_revisions(root: Path) -> list[Revision]:
     return revisions
 
 
+def heads(revisions: list[Revision]) -> list[str]:
+    """The revisions no other revision builds on, sorted."""
+    parents = {parent for rev in revisions for parent in rev.down_revisions}
+    return sorted(rev.revision for rev in revisions if rev.revision not in parents)
+
+
+def broken_links(revisions: list[Revision]) -> list[tuple[Revision, str]]:
+    """Each revision whose parent is not among ``revisions``, with that parent."""
+    known = {rev.revision for rev in revisions}
+    return [
+        (rev, parent)
+        for rev in revisions
+        for parent in rev.down_revisions
+        if parent not in known
+    ]
+
+
 def current_head(revisions: list[Revision]) -> str | None:
     """The single head revision (None for an empty history)."""
-    parents = {parent for rev in revisions for parent in rev.down_revisions}
-    heads = sorted(rev.revision for rev in revisions if rev.revision not in parents)
-    if len(heads) > 1:
+    found = heads(revisions)
+    if len(found) > 1:
         raise FastgenError(
-            f"the migrations have several heads ({', '.join(heads)}): merge them "
+            f"the migrations have several heads ({', '.join(found)}): merge them "
             "with `alembic merge heads` first"
         )
-    return heads[0] if heads else None
+    return found[0] if found else None
 
 
 def _module_strings(file: Path) -> dict[str, str | tuple[str, ...] | None]:

@@ -190,6 +190,7 @@ def test_check_reports_a_hand_edit_with_a_diff(cli: CliRunner, project: Path) ->
     output = _drift(cli.invoke(app, ["check"]))
     assert "app/posts/service.py was edited by hand" in output
     assert "fastgen sync --force" in output
+    assert "fastgen sync --keep-edits" in output
     assert "fastgen eject Post service" in output
     assert "-HAND_EDIT = 1" in output  # the unified diff back to fastgen's version
     (problem,) = _problems(cli)
@@ -231,6 +232,48 @@ def test_check_reports_a_missing_migration(cli: CliRunner, project: Path) -> Non
     assert _kinds(cli) == {("Post", "migration-missing", path)}
     (problem,) = _problems(cli)
     assert problem["fix"] == f"restore it from version control: git checkout -- {path}"
+
+
+def test_an_edited_migration_is_the_users_not_drift(
+    cli: CliRunner, project: Path
+) -> None:
+    migration = _posts_migration(project)
+    text = migration.read_text()
+    migration.write_text(
+        text.replace(
+            "def upgrade() -> None:\n",
+            "def upgrade() -> None:\n    # backfilled by hand\n",
+        )
+    )
+    _clean(cli)
+    result = ok(cli.invoke(app, ["sync"]))
+    assert "Nothing to do" in result.stdout
+    assert migration.read_text() != text  # sync never rewrites a revision
+
+
+def test_check_reports_a_broken_migration_chain(cli: CliRunner, project: Path) -> None:
+    (authors,) = (project / "migrations/versions").glob("*_create_authors.py")
+    authors.rename(project / "authors.py.bak")
+    path = _posts_migration(project).relative_to(project).as_posix()
+    kinds = _kinds(cli)
+    assert ("migrations", "chain-broken", path) in kinds
+    assert ("Author", "migration-missing", f"migrations/versions/{authors.name}") in (
+        kinds
+    )
+
+
+def test_check_reports_several_heads(cli: CliRunner, project: Path) -> None:
+    head = _posts_migration(project)
+    down = re.search(r'^down_revision: str \| None = "(\w+)"', head.read_text(), re.M)
+    assert down is not None
+    (project / "migrations/versions/feature_branch.py").write_text(
+        f'revision = "branch1"\ndown_revision = "{down.group(1)}"\n'
+    )
+    (problem,) = _problems(cli)
+    assert (problem["kind"], problem["fix"]) == (
+        "several-heads",
+        "alembic merge heads -m merge",
+    )
 
 
 def test_check_reports_an_unwired_router(cli: CliRunner, project: Path) -> None:
