@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -883,3 +883,187 @@ def _exploded(seq: _Sequence) -> _Sequence:
     return _with_brackets(seq, line, cst.ParenthesizedWhitespace()).with_changes(
         elements=elements
     )
+
+
+# ---------------------------------------------------------------- unwiring
+
+
+def unwire_router(source: str, *, module: str, path: str = "<source>") -> str:
+    """The inverse of ``wire_router``: drop the import of ``module``'s router and
+    every ``include_router`` of it. A file without them is returned unchanged."""
+    tree = _parse(source, path)
+    refs = _router_refs(tree, module)
+    if not refs:
+        return source
+    bound = {ref.removesuffix(".router") for ref in refs}
+
+    def drops(small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            calls = _include_calls(small.value)
+            return bool(calls) and _router_arg(calls[0]) in refs
+        return False
+
+    tree = _without_statements(tree, drops)
+    return _code(_without_import_names(tree, lambda alias: alias in bound))
+
+
+def unregister_model(
+    source: str, *, module: str, name: str, path: str = "<source>"
+) -> str:
+    """The inverse of ``register_model``: drop the model's import and its
+    ``__all__`` entry. A file without them is returned unchanged."""
+    tree = _parse(source, path)
+    bound = _model_binding(tree, module, name)
+    if bound is None:
+        return source
+    found = _find_all(tree)
+    if found is not None and bound in _exported_names(found[2]):
+        index, stmt, seq = found
+        new_stmt = _replace_value(stmt, seq, _without_element(seq, bound))
+        tree = tree.with_changes(
+            body=[*tree.body[:index], new_stmt, *tree.body[index + 1 :]]
+        )
+
+    def imports_model(small: cst.BaseSmallStatement) -> bool:
+        return isinstance(small, cst.ImportFrom) and _module_matches(
+            _import_module_name(small), module
+        )
+
+    return _code(
+        _without_import_names(tree, lambda alias: alias == bound, only=imports_model)
+    )
+
+
+def _code(tree: cst.Module) -> str:
+    """The module's source; a module left empty is the empty file."""
+    return tree.code if tree.body or tree.header or tree.footer else ""
+
+
+def _without_element(seq: _Sequence, name: str) -> _Sequence:
+    """``seq`` without the string ``name``. When the last element goes, the one
+    before it takes over its comma and hands its trailing comments to the closing
+    bracket, so the bracket stays where it was and no comment is lost."""
+    elements = list(seq.elements)
+    index = next(
+        i
+        for i, element in enumerate(elements)
+        if isinstance(element.value, cst.SimpleString)
+        and element.value.evaluated_value == name
+    )
+    removed = elements.pop(index)
+    if index < len(elements) or not elements:
+        return seq.with_changes(elements=elements)
+    previous = elements[-1]
+    elements[-1] = previous.with_changes(comma=removed.comma)
+    trailing = (
+        previous.comma.whitespace_after
+        if isinstance(previous.comma, cst.Comma)
+        else None
+    )
+    closing = _closing(seq)
+    if isinstance(trailing, cst.ParenthesizedWhitespace) and isinstance(
+        closing, cst.ParenthesizedWhitespace
+    ):
+        closing = trailing.with_changes(
+            indent=closing.indent, last_line=closing.last_line
+        )
+        seq = _with_closing(seq, closing)
+    return seq.with_changes(elements=elements)
+
+
+def _with_closing(
+    seq: _Sequence, whitespace: cst.BaseParenthesizableWhitespace
+) -> _Sequence:
+    """``seq`` with ``whitespace`` before its closing bracket."""
+    if isinstance(seq, cst.List):
+        return seq.with_changes(
+            rbracket=seq.rbracket.with_changes(whitespace_before=whitespace)
+        )
+    rpar = [seq.rpar[0].with_changes(whitespace_before=whitespace), *seq.rpar[1:]]
+    return seq.with_changes(rpar=rpar)
+
+
+def _without_import_names(
+    tree: cst.Module,
+    unwanted: Callable[[str], bool],
+    *,
+    only: Callable[[cst.BaseSmallStatement], bool] = lambda small: True,
+) -> cst.Module:
+    """``tree`` without the top-level imported names ``unwanted`` accepts; an
+    import left with no names goes away with its line."""
+
+    def trimmed(small: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
+        if not isinstance(small, (cst.Import, cst.ImportFrom)) or not only(small):
+            return small
+        if isinstance(small.names, cst.ImportStar):
+            return small
+        names = [a for a in small.names if not unwanted(_alias_names(a)[1])]
+        if not names:
+            return None
+        if len(names) == len(small.names):
+            return small
+        names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return small.with_changes(names=names)
+
+    body: list[cst.BaseStatement] = []
+    carried: Sequence[cst.EmptyLine] | None = None
+    for stmt in tree.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            kept = [new for small in stmt.body if (new := trimmed(small)) is not None]
+            if not kept:
+                carried = stmt.leading_lines
+                continue
+            stmt = stmt.with_changes(body=kept)
+        if carried is not None and not body and not carried:
+            # the file began with the removed import: no blank line above the next
+            stmt = stmt.with_changes(leading_lines=[])
+        body.append(_inherit_leading(stmt, carried))
+        carried = None
+    return tree.with_changes(body=body)
+
+
+def _without_statements(
+    tree: cst.Module, drops: Callable[[cst.BaseSmallStatement], bool]
+) -> cst.Module:
+    """``tree`` without the statement lines (at module level or in a function)
+    whose every small statement ``drops`` accepts."""
+
+    def cleaned(
+        statements: Sequence[cst.BaseStatement],
+    ) -> list[cst.BaseStatement]:
+        kept: list[cst.BaseStatement] = []
+        carried: Sequence[cst.EmptyLine] | None = None
+        for stmt in statements:
+            if isinstance(stmt, cst.SimpleStatementLine) and all(
+                drops(small) for small in stmt.body
+            ):
+                carried = stmt.leading_lines
+                continue
+            if isinstance(stmt, cst.FunctionDef) and isinstance(
+                stmt.body, cst.IndentedBlock
+            ):
+                stmt = stmt.with_changes(
+                    body=stmt.body.with_changes(body=cleaned(stmt.body.body))
+                )
+            kept.append(_inherit_leading(stmt, carried))
+            carried = None
+        return kept
+
+    return tree.with_changes(body=cleaned(tree.body))
+
+
+def _inherit_leading(
+    stmt: cst.BaseStatement, removed: Sequence[cst.EmptyLine] | None
+) -> cst.BaseStatement:
+    """Give ``stmt`` the blank lines and comments of the removed line above it,
+    undoing the blank line an insertion put between them."""
+    if not removed or not isinstance(
+        stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+    ):
+        return stmt
+    own = list(stmt.leading_lines)
+    if own and own[0].comment is None and any(line.comment for line in own):
+        own = own[1:]
+    elif own and all(line.comment is None for line in own):
+        return stmt  # it keeps its own separation
+    return stmt.with_changes(leading_lines=[*removed, *own])

@@ -17,6 +17,8 @@ from fastgen.wiring import (
     has_model_registration,
     has_router_wiring,
     register_model,
+    unregister_model,
+    unwire_router,
     wire_router,
 )
 
@@ -1037,3 +1039,83 @@ def test_ruff_check_flags_unsorted_imports(tmp_path: Path) -> None:
         "from app.blog_posts.router import router as blog_posts_router\n",
     )
     assert "I001" in ruff_isort_report(unsorted, "app/api.py", tmp_path)
+
+
+# ------------------------------------------------------------ the inverse edits
+
+
+# Where wiring added a blank line that black requires anyway, the inverse cannot
+# know it was not there before (likewise an ``__all__`` exploded to fit the line
+# length stays exploded: black keeps it so, for its magic trailing comma).
+UNWIRED_DIFFERENTLY = {
+    "no-imports-docstring-only": '"""Entry point."""\n\nfrom_settings = 1\n'
+    "app = FastAPI()\n",
+}
+
+
+def _fresh(case: Case) -> bool:
+    """Cases that start from a file without the resource (others reuse wiring)."""
+    module = case.kwargs["module"]
+    return module not in case.before and case.kwargs.get("alias", "@") not in (
+        case.before
+    )
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in WIRE_CASES if _fresh(c)], ids=lambda case: case.id
+)
+def test_unwire_router_undoes_wire_router(case: Case) -> None:
+    module = case.kwargs["module"]
+    unwired = unwire_router(case.after, module=module)
+    assert unwired == UNWIRED_DIFFERENTLY.get(case.id, case.before)
+    assert not has_router_wiring(unwired, module=module, alias=case.kwargs["alias"])
+    assert unwire_router(unwired, module=module) == unwired
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in MODEL_CASES if _fresh(c) and c.id != "all-too-long-is-exploded"],
+    ids=lambda case: case.id,
+)
+def test_unregister_model_undoes_register_model(case: Case) -> None:
+    unregistered = unregister_model(case.after, **case.kwargs)
+    assert unregistered == case.before
+    assert unregister_model(unregistered, **case.kwargs) == unregistered
+
+
+def test_unwiring_resources_in_any_order_restores_the_template() -> None:
+    resources = [
+        ("posts", "Post"),
+        ("categories", "Category"),
+        ("blog_posts", "BlogPost"),
+    ]
+    for order in (resources, resources[::-1], resources[1:] + resources[:1]):
+        api, models = TEMPLATE_API_WIRED, TEMPLATE_MODELS_REGISTERED
+        for package, model in order:
+            api = unwire_router(api, module=f"app.{package}.router")
+            models = unregister_model(
+                models, module=f"app.{package}.models", name=model
+            )
+            assert is_black(api) and is_black(models)
+        assert (api, models) == (TEMPLATE_API, TEMPLATE_MODELS)
+
+
+def test_unwire_router_removes_includes_with_arguments_in_a_factory() -> None:
+    source = (
+        "from fastapi import FastAPI\n\n"
+        "from app.posts.router import router as blog\n"
+        "from app.users.router import router as users_router\n\n\n"
+        "def create_app() -> FastAPI:\n"
+        "    app = FastAPI()\n"
+        '    app.include_router(blog, prefix="/p", tags=["posts"])\n'
+        "    app.include_router(users_router)\n"
+        "    return app\n"
+    )
+    assert unwire_router(source, module="app.posts.router") == (
+        "from fastapi import FastAPI\n\n"
+        "from app.users.router import router as users_router\n\n\n"
+        "def create_app() -> FastAPI:\n"
+        "    app = FastAPI()\n"
+        "    app.include_router(users_router)\n"
+        "    return app\n"
+    )
