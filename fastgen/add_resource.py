@@ -6,7 +6,6 @@ edits and the manifest), so dry-run, conflicts and re-runs all read from it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,13 @@ from fastgen.manifest import (
     dump_manifest,
     load_manifest,
 )
-from fastgen.migrations import Revision, current_head, read_revisions
+from fastgen.migrations import (
+    Revision,
+    create_revision,
+    current_head,
+    read_revisions,
+    revision_id,
+)
 from fastgen.parallel import run_both
 from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
@@ -325,7 +330,7 @@ class _PlanState:
         """New migration files for ``spec`` (none when its schema is unchanged)."""
         table = spec.names.plural_snake
         if record is None or not record.spec:
-            revision = _revision_id(f"create:{table}")
+            revision = create_revision(table, self.revisions)
             existing = next((r for r in self.revisions if r.revision == revision), None)
             if existing is not None and record is not None:
                 return {}, []
@@ -354,7 +359,11 @@ class _PlanState:
         from fastgen.schema_diff import render_update_migration
 
         old = ResourceSpec.model_validate(record.spec)
-        revision = _revision_id(f"update:{table}:{record.spec_hash}:{spec_hash(spec)}")
+        life = create_revision(table, self.revisions)
+        seed = f"update:{table}:{record.spec_hash}:{spec_hash(spec)}"
+        if life != revision_id(f"create:{table}"):
+            seed += f":{life}"  # the same change in a later life of the table
+        revision = revision_id(seed)
         existing = next((r for r in self.revisions if r.revision == revision), None)
         if existing is not None:
             return {}, []  # this change was already migrated
@@ -389,10 +398,6 @@ def writable_spec(spec_file: str) -> str:
             "by hand, then run `fastgen sync`"
         )
     return spec_file
-
-
-def _revision_id(seed: str) -> str:
-    return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
 def _check_against_project(spec: ResourceSpec, specs: dict[str, ResourceSpec]) -> None:

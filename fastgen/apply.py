@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 from fastgen.errors import FastgenError
@@ -14,9 +15,10 @@ def apply_plan(root: Path, plan: Plan) -> None:
     """Write the plan's creates and updates under ``root``.
 
     Every new text is first written to a temporary file beside its target; only
-    when all of them exist are they renamed into place. If anything fails, files
-    already replaced get their old text back, created files and directories are
-    removed, and the project is left exactly as it was.
+    when all of them exist are they renamed into place, and files to delete are
+    moved aside. If anything fails, files already replaced get their old text back,
+    created files and directories are removed, and the project is left exactly as
+    it was. Directories a deletion empties are removed last.
     """
     if plan.conflicts:
         raise FastgenError(
@@ -36,12 +38,32 @@ def apply_plan(root: Path, plan: Plan) -> None:
         for (temp, target), change in zip(staged, plan.writes, strict=True):
             os.replace(temp, target)
             done.append((target, change.old))
+        for change in plan.deletes:
+            target = root / change.path
+            target.unlink()
+            done.append((target, change.old))
     except OSError as exc:
         _roll_back(staged, done, made_dirs)
         raise FastgenError(
             f"could not write {exc.filename or 'the project'}: {exc.strerror or exc}; "
             "nothing was changed"
         ) from exc
+    for change in plan.deletes:
+        _remove_empty_parents(root, (root / change.path).parent)
+
+
+def _remove_empty_parents(root: Path, directory: Path) -> None:
+    """Remove ``directory`` and its parents up to ``root`` while they hold nothing
+    but Python's bytecode caches."""
+    while directory != root and directory.is_dir():
+        entries = list(directory.iterdir())
+        if any(entry.name != "__pycache__" for entry in entries):
+            return
+        for cache in entries:
+            shutil.rmtree(cache, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+        directory = directory.parent
 
 
 def _make_parents(directory: Path, made_dirs: list[Path]) -> None:
@@ -61,7 +83,7 @@ def _roll_back(
         if old is None:
             target.unlink(missing_ok=True)
         else:
-            target.write_bytes(old.encode("utf-8"))
+            target.write_bytes(old.encode("utf-8"))  # replaced or deleted
     for temp, _ in staged:
         temp.unlink(missing_ok=True)
     for directory in reversed(made_dirs):

@@ -56,6 +56,12 @@ add_app = typer.Typer(
     help="Add a resource or fields: [cyan]fastgen add resource NAME FIELD...[/cyan]",
 )
 app.add_typer(add_app, name="add")
+remove_app = typer.Typer(
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    help="Remove a resource: [cyan]fastgen remove resource NAME[/cyan]",
+)
+app.add_typer(remove_app, name="remove")
 
 
 # Options shared by the commands that plan changes in a project.
@@ -242,6 +248,40 @@ def _carry_out(
         )
     else:
         console.print(f"[green]{done}[/green]")
+
+
+@remove_app.command(
+    "resource",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen remove resource Comment --dry-run[/cyan]\n\n"
+        "  [cyan]fastgen remove resource Comment && alembic upgrade head[/cyan]"
+    ),
+)
+@reports_errors
+def remove_resource(
+    name: Annotated[str, typer.Argument(help="Resource name, e.g. Comment.")],
+    dry_run: DryRun = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Also delete files edited by hand or ejected."),
+    ] = False,
+    project: ProjectDir = None,
+) -> None:
+    """Remove a resource: its files, spec and wiring, and drop its table in a new
+    migration (the inverse of add resource)."""
+    from fastgen.project_config import find_project
+    from fastgen.remove_resource import plan_remove_resource
+
+    config = find_project(project)
+    planned = plan_remove_resource(config, name, force=force)
+    _carry_out(
+        config.root,
+        planned.plan,
+        planned.warnings,
+        dry_run=dry_run,
+        done=f"Removed {name}.",
+    )
 
 
 @app.command(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,32 @@ def current_head(revisions: list[Revision]) -> str | None:
             "with `alembic merge heads` first"
         )
     return found[0] if found else None
+
+
+def revision_id(seed: str) -> str:
+    """The deterministic id of the revision fastgen writes for ``seed``."""
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
+
+
+def create_revision(table: str, revisions: list[Revision]) -> str:
+    """The id of the revision that creates ``table`` in its current life.
+
+    A table that was dropped (``remove resource``) and is created again gets a
+    new id each time, so the ids of all its lives stay distinct.
+    """
+    known = {rev.revision for rev in revisions}
+    life = 1
+    while True:
+        seed = f"create:{table}" if life == 1 else f"create:{table}:{life}"
+        candidate = revision_id(seed)
+        if candidate not in known or drop_revision(candidate) not in known:
+            return candidate
+        life += 1
+
+
+def drop_revision(create: str) -> str:
+    """The id of the revision that drops the table ``create`` made."""
+    return revision_id(f"drop:{create}")
 
 
 def _module_strings(file: Path) -> dict[str, str | tuple[str, ...] | None]:

@@ -22,6 +22,7 @@ class Action(StrEnum):
     UPDATE = "update"
     IDENTICAL = "identical"
     CONFLICT = "conflict"
+    DELETE = "delete"
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,13 @@ class FileChange:
 
     def diff(self) -> str:
         """A unified diff from the file on disk to what fastgen would write."""
+        deleted = self.action is Action.DELETE
         return "".join(
             difflib.unified_diff(
                 (self.old or "").splitlines(keepends=True),
                 self.new.splitlines(keepends=True),
                 fromfile=f"a/{self.path}" if self.old is not None else "/dev/null",
-                tofile=f"b/{self.path}",
+                tofile="/dev/null" if deleted else f"b/{self.path}",
             )
         )
 
@@ -61,6 +63,11 @@ class Plan:
         return tuple(
             c for c in self.changes if c.action in (Action.CREATE, Action.UPDATE)
         )
+
+    @property
+    def deletes(self) -> tuple[FileChange, ...]:
+        """The files applying the plan removes."""
+        return tuple(c for c in self.changes if c.action is Action.DELETE)
 
     @property
     def is_noop(self) -> bool:
@@ -91,15 +98,21 @@ def make_plan(
     *,
     written_hashes: Mapping[str, str],
     edited_in_place: frozenset[str] = frozenset(),
+    deleted: frozenset[str] = frozenset(),
 ) -> Plan:
     """Compare ``rendered`` (path -> text) with the files under ``root``.
 
     A file that exists with other content is an update when it is still exactly what
     fastgen last wrote (``written_hashes``) or when fastgen edits it in place
     (``edited_in_place``: wiring that keeps the user's own lines); otherwise it was
-    changed by hand, or was never fastgen's, and is a conflict.
+    changed by hand, or was never fastgen's, and is a conflict. Each existing
+    file of ``deleted`` is a delete.
     """
-    changes = []
+    changes = [
+        FileChange(path, Action.DELETE, "", old)
+        for path in deleted
+        if (old := read_exact(root / path)) is not None
+    ]
     for path in sorted(rendered):
         new = rendered[path]
         old = read_exact(root / path)
@@ -108,7 +121,7 @@ def make_plan(
                 path, _action(path, old, new, written_hashes, edited_in_place), new, old
             )
         )
-    return Plan(tuple(changes))
+    return Plan(tuple(sorted(changes, key=lambda change: change.path)))
 
 
 def _action(

@@ -17,6 +17,7 @@ _STYLES = {
     Action.UPDATE: "yellow",
     Action.IDENTICAL: "dim",
     Action.CONFLICT: "bold red",
+    Action.DELETE: "red",
 }
 
 

@@ -13,7 +13,7 @@ from fastgen.spec import FieldType, ResourceSpec
 
 @dataclass(frozen=True)
 class Migration:
-    """The Alembic revision that creates a resource's table."""
+    """The Alembic revision that creates or drops a resource's table."""
 
     revision: str
     down_revision: str | None
@@ -148,12 +148,39 @@ def render_create_migration(
     formatted: bool = True,
 ) -> str:
     """The revision that creates ``spec``'s table, indexes and constraints."""
+    return _table_migration(
+        "migration", spec, targets, migration, layout, formatted=formatted
+    )
+
+
+def render_drop_migration(
+    spec: ResourceSpec,
+    *,
+    targets: dict[str, Target],
+    migration: Migration,
+    layout: Layout = DEFAULT_LAYOUT,
+) -> str:
+    """The revision that drops ``spec``'s table (its downgrade creates it again)."""
+    return _table_migration("drop_migration", spec, targets, migration, layout)
+
+
+def _table_migration(
+    template: str,
+    spec: ResourceSpec,
+    targets: dict[str, Target],
+    migration: Migration,
+    layout: Layout,
+    *,
+    formatted: bool = True,
+) -> str:
     context = _context(spec, targets, layout) | {
         "header": migration_header(ResourcePaths(spec, layout)),
         "revision": migration.revision,
         "down_revision": migration.down_revision,
     }
-    return render_template("resource/migration.py.jinja", context, formatted=formatted)
+    return render_template(
+        f"resource/{template}.py.jinja", context, formatted=formatted
+    )
 
 
 def ownership_header(paths: ResourcePaths, part: str | None = None) -> str:

@@ -99,7 +99,13 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
 
 def _spec_of(config: ProjectConfig, resource: str) -> tuple[ResourceSpec, str]:
     """The spec named ``resource`` (class, snake or plural name) and its file."""
-    found = spec_files(config.root)
+    return find_spec(spec_files(config.root), resource)
+
+
+def find_spec(
+    found: dict[str, tuple[ResourceSpec, str]], resource: str
+) -> tuple[ResourceSpec, str]:
+    """The spec of ``found`` named ``resource`` (class, snake or plural name)."""
     for spec, path in found.values():
         if resource in (spec.name, spec.names.snake, spec.names.plural_snake):
             return spec, path

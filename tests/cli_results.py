@@ -40,7 +40,7 @@ def plan_actions(stdout: str) -> dict[str, str]:
     found = {}
     for line in stdout.splitlines():
         match = re.fullmatch(
-            r"\s*(create|update|identical|conflict)\s+(\S+)\s*", line.rstrip()
+            r"\s*(create|update|identical|conflict|delete)\s+(\S+)\s*", line.rstrip()
         )
         if match:
             found[match.group(2)] = match.group(1)

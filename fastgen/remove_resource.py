@@ -1,0 +1,135 @@
+"""``fastgen remove resource``: the exact inverse of ``add resource``.
+
+The plan deletes the resource's generated files and its spec, unwires its router
+and model, drops its manifest entry and appends a revision that drops its table
+(its downgrade creates the table again). Files the user edited or ejected are kept
+and listed unless ``--force``.
+"""
+
+from __future__ import annotations
+
+from fastgen.add_resource import (
+    ResourcesPlan,
+    RouterTarget,
+    project_layout,
+    spec_files,
+)
+from fastgen.errors import FastgenError
+from fastgen.manifest import MANIFEST_PATH, Manifest, dump_manifest, load_manifest
+from fastgen.migrations import (
+    create_revision,
+    current_head,
+    drop_revision,
+    read_revisions,
+)
+from fastgen.plan import content_hash, make_plan, read_exact
+from fastgen.project_config import ProjectConfig
+from fastgen.resource_context import Target
+from fastgen.resource_render import Migration, ResourcePaths, render_drop_migration
+from fastgen.spec import ResourceSpec
+
+
+def plan_remove_resource(
+    config: ProjectConfig, resource: str, *, force: bool = False
+) -> ResourcesPlan:
+    """The plan that removes ``resource`` from the project."""
+    from fastgen.sync import find_spec
+
+    root = config.root
+    found = spec_files(root)
+    spec, spec_file = find_spec(found, resource)
+    referrers = sorted(
+        other.name
+        for other, _ in found.values()
+        if other.name != spec.name and any(f.ref == spec.name for f in other.fields)
+    )
+    if referrers:
+        raise FastgenError(
+            f"{spec.name} is referred to by {', '.join(referrers)}: remove those "
+            f"refs or resources first (e.g. `fastgen remove resource {referrers[0]}`)"
+        )
+    manifest = load_manifest(root)
+    record = manifest.resources.get(spec.name)
+    if record is None:
+        raise FastgenError(
+            f"{spec.name} was never generated: delete {spec_file} if you do not "
+            "want it"
+        )
+    paths = ResourcePaths(spec, project_layout(config))
+    owned = {p: h for p, h in record.files.items() if not p.startswith("migrations/")}
+    ejected = {paths.parts()[part] for part in spec.ejected}
+    deleted, kept = set(), []
+    for path in sorted({*owned, *ejected, spec_file}):
+        text = read_exact(root / path)
+        if text is None:
+            continue
+        if not force and (
+            path in ejected or (path in owned and content_hash(text) != owned[path])
+        ):
+            kept.append(path)
+        else:
+            deleted.add(path)
+    remaining = Manifest(
+        resources={n: r for n, r in manifest.resources.items() if n != spec.name}
+    )
+    files = _unwired(config, spec, record.router or config.api_router)
+    files |= _drop_migration(config, spec, found)
+    if remaining.resources:
+        files[MANIFEST_PATH] = dump_manifest(remaining)
+    else:
+        deleted.add(MANIFEST_PATH)  # as it was before the first resource
+    plan = make_plan(
+        root,
+        files,
+        written_hashes={},
+        edited_in_place=frozenset(files),
+        deleted=frozenset(deleted),
+    )
+    warnings = tuple(
+        f"kept {path}: it is yours (edited by hand or ejected); delete it yourself, "
+        "or rerun with --force"
+        for path in kept
+    )
+    return ResourcesPlan(plan, warnings)
+
+
+def _unwired(config: ProjectConfig, spec: ResourceSpec, router: str) -> dict[str, str]:
+    """The router and models modules without ``spec``'s router and model."""
+    from fastgen.wiring import unregister_model, unwire_router
+
+    package = f"{config.app_package}.{spec.names.plural_snake}"
+    router_path = RouterTarget.parse(router).located(config).path
+    models_path = config.module_path(config.models_module)
+    files = {}
+    api_source = read_exact(config.root / router_path)
+    if api_source is not None:
+        files[router_path] = unwire_router(api_source, module=f"{package}.router")
+    models_source = read_exact(config.root / models_path)
+    if models_source is not None:
+        files[models_path] = unregister_model(
+            models_source, module=f"{package}.models", name=spec.names.class_name
+        )
+    return files
+
+
+def _drop_migration(
+    config: ProjectConfig,
+    spec: ResourceSpec,
+    found: dict[str, tuple[ResourceSpec, str]],
+) -> dict[str, str]:
+    """The revision dropping ``spec``'s table, chained on the current head."""
+    revisions = read_revisions(config.root)
+    table = spec.names.plural_snake
+    revision = drop_revision(create_revision(table, revisions))
+    migration = Migration(
+        revision,
+        current_head(revisions),
+        f"migrations/versions/{revision}_drop_{table}.py",
+    )
+    text = render_drop_migration(
+        spec,
+        targets={name: Target(s.names, s.owned) for name, (s, _) in found.items()},
+        migration=migration,
+        layout=project_layout(config),
+    )
+    return {migration.path: text}
