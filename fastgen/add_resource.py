@@ -11,11 +11,22 @@ from pathlib import Path
 
 from fastgen import __version__
 from fastgen.errors import FastgenError
+from fastgen.hand_edits import (
+    DEFAULT_POLICY,
+    Carried,
+    EditPolicy,
+    Outcome,
+    carry_hand_edit,
+    follow_ejected,
+)
 from fastgen.manifest import (
+    BASES_PATH,
     MANIFEST_PATH,
     Manifest,
     ResourceRecord,
+    dump_bases,
     dump_manifest,
+    load_bases,
     load_manifest,
 )
 from fastgen.migrations import (
@@ -162,7 +173,11 @@ def plan_add_resource(
             "apply the new spec (or edit the spec and run `fastgen sync`)"
         )
     return plan_resources(
-        config, [spec], router=router, force=force, write_specs=existing != spec
+        config,
+        [spec],
+        router=router,
+        policy=EditPolicy(force=force),
+        write_specs=existing != spec,
     )
 
 
@@ -171,14 +186,15 @@ def plan_resources(
     specs: list[ResourceSpec],
     *,
     router: str | None = None,
-    force: bool = False,
+    policy: EditPolicy = DEFAULT_POLICY,
     write_specs: bool = False,
 ) -> ResourcesPlan:
     """Render ``specs`` (in order), their migrations, wiring and the manifest.
 
     A resource seen for the first time gets a migration creating its table; one
     whose schema changed since it was last applied gets a new revision with only
-    the difference. Existing revisions are never re-rendered. ``write_specs``
+    the difference. Existing revisions are never re-rendered. Hand edits are
+    carried forward as ``policy`` says (see :mod:`fastgen.hand_edits`). ``write_specs``
     also writes each spec file in its canonical form.
     """
     root = config.root
@@ -230,18 +246,43 @@ def plan_resources(
         ),
     )
     formatted |= formatted_there
+    bases = load_bases(root)
+    recorded = manifest.written_hashes()
+    in_place: set[str] = set()
     for item in rendered:
-        written = {path: formatted[path] for path in item.files}
+        record = records.get(item.spec.name)
+        owned = _Owned(item, layout, record, policy)
+        for path in item.files:
+            render = formatted[path]
+            if path in owned.ejected:
+                owned.follow(path, render, bases.get(path))
+            elif path.startswith("migrations/") or path == item.spec_file:
+                owned.carry(path, Carried(render, content_hash(render)))
+            else:
+                carried = carry_hand_edit(
+                    read_exact(root / path),
+                    render,
+                    recorded=recorded.get(path),
+                    base=bases.get(path),
+                    policy=policy,
+                    spec_changed=owned.spec_changed,
+                )
+                owned.carry(path, carried, base=render)
+                if carried.in_place:
+                    in_place.add(path)
+        warnings += owned.notes
+        bases |= owned.bases
         records[item.spec.name] = ResourceRecord(
             spec_file=item.spec_file,
-            spec_hash=spec_hash(item.spec),
+            spec_hash=owned.spec_hash,
             spec_file_hash=content_hash(item.spec_text),
             spec=item.spec.model_dump(mode="json"),
             router=item.router,
             fastgen_version=__version__,
-            files=_owned_hashes(records.get(item.spec.name), written, item.spec_file),
+            files=_owned_hashes(record, owned.hashes, item.spec_file),
+            ejected=owned.stamps,
         )
-        state.files |= written
+        state.files |= owned.written
     factories_init = f"{layout.tests_dir}/factories/__init__.py"
     if (
         not (root / factories_init).exists()
@@ -249,15 +290,29 @@ def plan_resources(
     ):
         state.files[factories_init] = _FACTORIES_DOC
     updated = Manifest(resources=records)
+    records_files = {
+        MANIFEST_PATH: dump_manifest(updated),
+        BASES_PATH: dump_bases(bases),
+    }
     plan = make_plan(
         root,
-        state.files | state.wiring | {MANIFEST_PATH: dump_manifest(updated)},
-        written_hashes=manifest.written_hashes(),
+        state.files | state.wiring | records_files,
+        written_hashes=recorded,
         edited_in_place=frozenset(state.wiring)
-        | {MANIFEST_PATH}
+        | set(records_files)
+        | in_place
         | ({record.spec_file for record in records.values()} if write_specs else set()),
     )
-    return ResourcesPlan(plan.forced() if force else plan, tuple(warnings))
+    return ResourcesPlan(plan.forced() if policy.force else plan, tuple(warnings))
+
+
+def render_resource_files(config: ProjectConfig, spec: ResourceSpec) -> dict[str, str]:
+    """Every generated file of ``spec`` (ejected parts too), formatted: what
+    fastgen would write for it in this project now."""
+    project_specs = load_project_specs(config.root) | {spec.name: spec}
+    targets = {n: Target(s.names, s.owned) for n, s in project_specs.items()}
+    files = render_resource(spec, targets=targets, layout=project_layout(config))
+    return format_python_files(files)
 
 
 @dataclass(frozen=True)
@@ -291,8 +346,71 @@ def _share_formatting(files: dict[str, str]) -> tuple[dict[str, str], dict[str, 
     return {p: t for p, t in files.items() if p not in theirs}, theirs
 
 
+class _Owned:
+    """What one resource's render comes to: the files to write, the hashes and
+    bases to record, the ejected files' stamps, and notes for the user."""
+
+    def __init__(
+        self,
+        item: _Rendered,
+        layout: Layout,
+        record: ResourceRecord | None,
+        policy: EditPolicy,
+    ) -> None:
+        spec = item.spec
+        self.spec_hash = spec_hash(spec)
+        self.spec_changed = record is not None and record.spec_hash != self.spec_hash
+        self.parts = {
+            path: part
+            for part, path in ResourcePaths(spec, layout).parts().items()
+            if part in spec.ejected
+        }
+        self.ejected = frozenset(self.parts)
+        self.name = spec.name
+        self.record = record
+        self.policy = policy
+        self.written: dict[str, str] = {}
+        self.hashes: dict[str, str] = {}
+        self.bases: dict[str, str] = {}
+        self.stamps: dict[str, str] = {}
+        self.notes: list[str] = []
+
+    def carry(self, path: str, carried: Carried, *, base: str | None = None) -> None:
+        self.written[path] = carried.text
+        self.hashes[path] = carried.recorded
+        if base is not None:
+            self.bases[path] = base
+        note = _CARRIED_NOTES.get(carried.outcome)
+        if note:
+            self.notes.append(f"{path}: {note}")
+
+    def follow(self, path: str, render: str, base: str | None) -> None:
+        stamp = self.record.ejected.get(path) if self.record else None
+        state = follow_ejected(
+            render, base=base, stamp=stamp, spec_hash=self.spec_hash, policy=self.policy
+        )
+        self.bases[path] = state.base
+        self.stamps[path] = state.stamp
+        if state.stale(self.spec_hash):
+            self.notes.append(
+                f"{path} is yours (ejected) and the spec has moved on: "
+                f"`fastgen diff {self.name} {self.parts[path]}` shows what fastgen "
+                "would change; apply what you need, then `fastgen sync --keep-edits`"
+            )
+
+
+_CARRIED_NOTES = {
+    Outcome.MERGED: "your edits were merged with the new render",
+    Outcome.KEPT: "your edits are kept (recorded in the manifest)",
+    Outcome.MARKED: "your edits conflict with the new render: resolve the conflict "
+    "markers, then `fastgen sync --keep-edits`",
+    Outcome.CONFLICT: "your edits conflict with the new render: `--merge` writes "
+    "conflict markers, `--force` takes fastgen's version",
+}
+
+
 def _owned_hashes(
-    record: ResourceRecord | None, written: dict[str, str], spec_file: str
+    record: ResourceRecord | None, hashes: dict[str, str], spec_file: str
 ) -> dict[str, str]:
     """Hashes of the files fastgen owns: this render plus earlier migrations."""
     kept = {
@@ -300,9 +418,7 @@ def _owned_hashes(
         for path, digest in (record.files.items() if record else ())
         if path.startswith("migrations/")
     }
-    current = {
-        path: content_hash(text) for path, text in written.items() if path != spec_file
-    }
+    current = {path: digest for path, digest in hashes.items() if path != spec_file}
     return dict(sorted((kept | current).items()))
 
 

@@ -110,6 +110,7 @@ def _check_resource(
             )
         ]
     problems = _file_problems(config.root, name, record)
+    problems += _ejected_problems(name, record)
     problems += _wiring_problems(config, name, record)
     unchanged = (
         spec_files[record.spec_file] == record.spec_file_hash
@@ -158,6 +159,25 @@ def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Proble
                     f"{path} was edited by hand",
                     f"`{SYNC} --keep-edits` to keep the edit{keep}, or "
                     f"`{SYNC} --force` to restore it",
+                )
+            )
+    return problems
+
+
+def _ejected_problems(name: str, record: ResourceRecord) -> list[Problem]:
+    """Ejected files whose spec has moved on since the user took them over."""
+    problems = []
+    for path, stamp in sorted(record.ejected.items()):
+        part = _part_of(path)
+        if stamp != record.spec_hash and part is not None:
+            problems.append(
+                Problem(
+                    name,
+                    "ejected-stale",
+                    path,
+                    f"{path} is yours (ejected) and its spec has moved on",
+                    f"`fastgen diff {name} {part}` shows what fastgen would change; "
+                    f"apply what you need, then `{SYNC} --keep-edits`",
                 )
             )
     return problems

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from fastgen import __version__
 from fastgen.errors import FastgenError
@@ -70,6 +71,20 @@ DryRun = Annotated[
 ]
 Force = Annotated[
     bool, typer.Option("--force", help="Overwrite files changed by hand.")
+]
+Merge = Annotated[
+    bool,
+    typer.Option(
+        "--merge",
+        help="Where your edits conflict with the new render, write conflict markers.",
+    ),
+]
+KeepEdits = Annotated[
+    bool,
+    typer.Option(
+        "--keep-edits",
+        help="Record your edits to generated files (and ejected files) as they are.",
+    ),
 ]
 ProjectDir = Annotated[
     Path | None,
@@ -240,6 +255,18 @@ def _carry_out(
     show_warnings(err_console, warnings)
     if dry_run or plan.is_noop:
         return
+    if plan.conflicts:
+        for change in plan.conflicts:
+            err_console.print(
+                f"[bold red]conflict:[/bold red] {escape(change.path)}", soft_wrap=True
+            )
+        err_console.print(
+            f"{len(plan.conflicts)} file(s) changed by hand: nothing was written. "
+            "Review with --dry-run; --merge writes conflict markers, --keep-edits "
+            "(sync) keeps your version, --force takes fastgen's.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     apply_plan(root, plan)
     if any(change.path.startswith("migrations/") for change in plan.writes):
         console.print(
@@ -284,6 +311,53 @@ def remove_resource(
     )
 
 
+rename_app = typer.Typer(
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    help="Rename a field, keeping its data: "
+    "[cyan]fastgen rename field RESOURCE OLD NEW[/cyan]",
+)
+app.add_typer(rename_app, name="rename")
+
+
+@rename_app.command(
+    "field",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen rename field Post title headline --dry-run[/cyan]\n\n"
+        "  [cyan]fastgen rename field Post title headline && alembic upgrade "
+        "head[/cyan]"
+    ),
+)
+@reports_errors
+def rename_field(
+    resource: Annotated[str, typer.Argument(help="Resource name, e.g. Post.")],
+    old: Annotated[str, typer.Argument(help="The field's name now.")],
+    new: Annotated[str, typer.Argument(help="Its new name.")],
+    dry_run: DryRun = False,
+    force: Force = False,
+    merge: Merge = False,
+    project: ProjectDir = None,
+) -> None:
+    """Rename a field: spec, code and tests follow, and a new migration renames
+    the column in place, so its data stays."""
+    from fastgen.hand_edits import EditPolicy
+    from fastgen.project_config import find_project
+    from fastgen.sync import plan_rename_field
+
+    config = find_project(project)
+    planned = plan_rename_field(
+        config, resource, old, new, EditPolicy(force=force, markers=merge)
+    )
+    _carry_out(
+        config.root,
+        planned.plan,
+        planned.warnings,
+        dry_run=dry_run,
+        done=f"Renamed {resource}.{old} to {new}.",
+    )
+
+
 @app.command(
     "sync",
     epilog=(
@@ -296,6 +370,8 @@ def remove_resource(
 def sync(
     dry_run: DryRun = False,
     force: Force = False,
+    keep_edits: KeepEdits = False,
+    merge: Merge = False,
     project: ProjectDir = None,
 ) -> None:
     """Bring generated code, wiring and migrations in line with the specs.
@@ -303,11 +379,12 @@ def sync(
     Re-renders everything fastgen owns from resources/, rewires what is missing,
     and writes a new Alembic revision for each schema change.
     """
+    from fastgen.hand_edits import EditPolicy
     from fastgen.project_config import find_project
     from fastgen.sync import plan_sync
 
     config = find_project(project)
-    planned = plan_sync(config, force=force)
+    planned = plan_sync(config, EditPolicy(force, keep_edits, merge))
     _carry_out(
         config.root, planned.plan, planned.warnings, dry_run=dry_run, done="Synced."
     )
@@ -327,14 +404,18 @@ def add_field(
     fields: Annotated[list[str], typer.Argument(help="Fields, e.g. views:int=0.")],
     dry_run: DryRun = False,
     force: Force = False,
+    merge: Merge = False,
     project: ProjectDir = None,
 ) -> None:
     """Add fields to a resource's spec and sync it (code and a new migration)."""
+    from fastgen.hand_edits import EditPolicy
     from fastgen.project_config import find_project
     from fastgen.sync import plan_add_field
 
     config = find_project(project)
-    planned = plan_add_field(config, resource, fields, force=force)
+    planned = plan_add_field(
+        config, resource, fields, EditPolicy(force=force, markers=merge)
+    )
     _carry_out(
         config.root,
         planned.plan,
@@ -371,6 +452,35 @@ def eject(
         f"{resource} {part} is yours now: fastgen will leave it alone "
         "(recorded in its spec)."
     )
+
+
+@app.command(
+    "diff",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen diff Post service[/cyan]\n\n"
+        "  [cyan]fastgen diff Post service | git apply[/cyan]\n\n"
+        "Parts: models, schemas, service, router, tests."
+    ),
+)
+@reports_errors
+def diff(
+    resource: Annotated[str, typer.Argument(help="Resource name, e.g. Post.")],
+    part: Annotated[
+        str, typer.Argument(help="models, schemas, service, router or tests.")
+    ],
+    project: ProjectDir = None,
+) -> None:
+    """Show what fastgen would change in a file you ejected, since you took it
+    over: the patch to apply by hand (or with `git apply`)."""
+    from fastgen.project_config import find_project
+    from fastgen.sync import ejected_patch
+
+    patch = ejected_patch(find_project(project), resource, part)
+    if patch:
+        print(patch, end="")
+    else:
+        err_console.print(f"{resource} {part}: fastgen would change nothing.")
 
 
 @app.command(

@@ -16,6 +16,10 @@ from pydantic import BaseModel, ValidationError
 from fastgen.errors import FastgenError
 
 MANIFEST_PATH = ".fastgen/manifest.json"
+# What fastgen last rendered for each file it generated: the base of the
+# three-way merge that carries hand edits forward (and of the patch shown for an
+# ejected file), kept so merges work after a fastgen upgrade too.
+BASES_PATH = ".fastgen/bases.json"
 
 
 class ResourceRecord(BaseModel):
@@ -23,8 +27,11 @@ class ResourceRecord(BaseModel):
 
     ``spec`` is the spec as applied (for the migration of a later change),
     ``spec_file_hash`` the hash of the spec file's bytes (so an unchanged file is
-    recognised without parsing it), ``router`` the ``module:attr`` wired into, and
-    ``files`` the hash of every file fastgen owns (ejected ones excluded).
+    recognised without parsing it), ``router`` the ``module:attr`` wired into,
+    ``files`` the hash of every file fastgen owns (ejected ones excluded; a hand
+    edit the user kept is recorded as it is on disk), and ``ejected`` the spec hash
+    each ejected file's base was rendered from (the spec has moved on for that
+    file when it differs from ``spec_hash``).
     """
 
     spec_file: str
@@ -34,6 +41,7 @@ class ResourceRecord(BaseModel):
     router: str = ""
     fastgen_version: str
     files: dict[str, str]
+    ejected: dict[str, str] = {}
 
 
 class Manifest(BaseModel):
@@ -67,4 +75,38 @@ def load_manifest(root: Path) -> Manifest:
 
 def dump_manifest(manifest: Manifest) -> str:
     """Stable JSON, so an unchanged manifest is byte-identical."""
-    return json.dumps(manifest.model_dump(), indent=2, sort_keys=True) + "\n"
+    data = manifest.model_dump()
+    for record in data["resources"].values():
+        if not record["ejected"]:
+            del record["ejected"]  # manifests without ejected files stay as they were
+    return _stable_json(data)
+
+
+def load_bases(root: Path) -> dict[str, str]:
+    """Path -> the text fastgen last rendered for it (empty when not recorded)."""
+    path = root / BASES_PATH
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise FastgenError(
+            f"{BASES_PATH} is corrupt ({exc}): restore it from version control"
+        ) from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise FastgenError(
+            f"{BASES_PATH} is corrupt (not a mapping of paths to texts): restore it "
+            "from version control"
+        )
+    return data
+
+
+def dump_bases(bases: dict[str, str]) -> str:
+    """Stable JSON of the bases, so unchanged bases are byte-identical."""
+    return _stable_json(bases)
+
+
+def _stable_json(data: object) -> str:
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"

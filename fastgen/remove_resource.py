@@ -15,7 +15,15 @@ from fastgen.add_resource import (
     spec_files,
 )
 from fastgen.errors import FastgenError
-from fastgen.manifest import MANIFEST_PATH, Manifest, dump_manifest, load_manifest
+from fastgen.manifest import (
+    BASES_PATH,
+    MANIFEST_PATH,
+    Manifest,
+    dump_bases,
+    dump_manifest,
+    load_bases,
+    load_manifest,
+)
 from fastgen.migrations import (
     create_revision,
     current_head,
@@ -74,10 +82,16 @@ def plan_remove_resource(
     )
     files = _unwired(config, spec, record.router or config.api_router)
     files |= _drop_migration(config, spec, found)
-    if remaining.resources:
-        files[MANIFEST_PATH] = dump_manifest(remaining)
-    else:
-        deleted.add(MANIFEST_PATH)  # as it was before the first resource
+    bases = load_bases(root)
+    left = {p: text for p, text in bases.items() if p not in {*owned, *ejected}}
+    for path, text in (
+        (MANIFEST_PATH, dump_manifest(remaining) if remaining.resources else None),
+        (BASES_PATH, dump_bases(left) if left else None),
+    ):
+        if text is None:
+            deleted.add(path)  # as it was before the first resource
+        else:
+            files[path] = text
     plan = make_plan(
         root,
         files,

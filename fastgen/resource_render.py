@@ -98,8 +98,9 @@ def render_resource(
     targets: dict[str, Target],
     layout: Layout = DEFAULT_LAYOUT,
 ) -> dict[str, str]:
-    """``{path: text}`` of the code and tests of ``spec`` (ejected parts left out),
-    not yet formatted: see :func:`fastgen.render.format_python_files`.
+    """``{path: text}`` of the code and tests of ``spec`` (ejected parts too: the
+    caller compares, never writes them), not yet formatted: see
+    :func:`fastgen.render.format_python_files`.
 
     Migrations are rendered separately: they are written once, never re-rendered.
     """
@@ -124,8 +125,6 @@ def render_resource(
         ),
     }
     for part, path in paths.parts().items():
-        if part in spec.ejected:
-            continue
         name = "test_resource" if part == "tests" else part
         files[path] = render_template(
             f"resource/{name}.py.jinja",

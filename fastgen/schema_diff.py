@@ -25,7 +25,7 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -225,6 +225,7 @@ class ChangeKind(StrEnum):
 
     ADD_COLUMN = "add_column"
     DROP_COLUMN = "drop_column"
+    RENAME_COLUMN = "rename_column"
     ALTER_TYPE = "alter_type"
     ALTER_NULLABLE = "alter_nullable"
     ADD_INDEX = "add_index"
@@ -239,7 +240,8 @@ class Change:
 
     ``name`` is the column, index or constraint name; ``column`` the column it is
     about; ``old``/``new`` its definitions before and after (``None`` when it is
-    added or dropped).
+    added or dropped). A column rename has the old name as ``name`` and the new
+    one as ``column``.
     """
 
     kind: ChangeKind
@@ -269,6 +271,7 @@ class SchemaDiff:
     new: TableSchema
     changes: tuple[Change, ...]
     warnings: tuple[str, ...] = ()
+    renames: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -285,21 +288,95 @@ class SchemaDiff:
 
 
 def diff_specs(
-    old: ResourceSpec, new: ResourceSpec, targets: dict[str, Target]
+    old: ResourceSpec,
+    new: ResourceSpec,
+    targets: dict[str, Target],
+    renames: dict[str, str] | None = None,
 ) -> SchemaDiff:
     """The schema difference from ``old`` to ``new`` (the same resource).
 
     ``targets`` maps the ref targets of both specs to their resources.
+    ``renames`` maps old column names to new ones; by default it is read from the
+    ``renamed_from`` of ``new``'s fields (see :func:`column_renames`). A renamed
+    column keeps its data: it is renamed in place, and the indexes and constraints
+    named after it are recreated under their new names.
     """
     if old.names.plural_snake != new.names.plural_snake:
         raise FastgenError(
             f"cannot diff {old.name} against {new.name}: a spec change keeps the "
             "resource name (renaming a resource is not supported by sync)"
         )
+    if renames is None:
+        renames = column_renames(old, new)
     old_table, new_table = table_schema(old, targets), table_schema(new, targets)
-    changes = _changes(old_table, new_table)
+    changes = _changes(_renamed_columns(old_table, renames), new_table)
+    first_structural = next(
+        (
+            i
+            for i, change in enumerate(changes)
+            if change.kind not in (ChangeKind.DROP_INDEX, ChangeKind.DROP_CONSTRAINT)
+        ),
+        len(changes),
+    )
+    changes[first_structural:first_structural] = [
+        Change(
+            ChangeKind.RENAME_COLUMN,
+            before,
+            after,
+            old=old_table.columns[before],
+            new=new_table.columns[after],
+        )
+        for before, after in renames.items()
+    ]
     warnings = _warnings(old, new, old_table, new_table, changes)
-    return SchemaDiff(new_table.table, old_table, new_table, tuple(changes), warnings)
+    return SchemaDiff(
+        new_table.table, old_table, new_table, tuple(changes), warnings, renames
+    )
+
+
+def column_renames(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:
+    """Old column -> new column for each field of ``new`` that says it was
+    ``renamed_from`` a field ``old`` has (and neither spec has both names)."""
+    old_fields = {f.name: f for f in old.fields}
+    new_names = {f.name for f in new.fields}
+    renames = {}
+    for field_ in new.fields:
+        before = old_fields.get(field_.renamed_from or "")
+        if (
+            before is not None
+            and before.name not in new_names
+            and field_.name not in old_fields
+        ):
+            renames[before.column_name] = field_.column_name
+    return renames
+
+
+def _renamed_columns(table: TableSchema, renames: dict[str, str]) -> TableSchema:
+    """``table`` with its columns renamed; indexes and constraints keep their
+    names (derived from the old column names) but point at the new columns."""
+    if not renames:
+        return table
+
+    def rename(column: str) -> str:
+        return renames.get(column, column)
+
+    return TableSchema(
+        table.table,
+        {
+            rename(name): replace(column, name=rename(name))
+            for name, column in table.columns.items()
+        },
+        {
+            name: replace(index, column=rename(index.column))
+            for name, index in table.indexes.items()
+        },
+        {
+            name: replace(
+                constraint, columns=tuple(rename(c) for c in constraint.columns)
+            )
+            for name, constraint in table.constraints.items()
+        },
+    )
 
 
 def _changes(old: TableSchema, new: TableSchema) -> list[Change]:
@@ -521,8 +598,9 @@ def _warnings(
             partner = renamed.get(change.name)
             if partner is not None:
                 warnings.append(
-                    f"{table}.{change.name} -> {partner}: a rename is treated as "
-                    f"remove + add: data in {change.name} is dropped."
+                    f"{table}.{change.name} -> {partner}: without `renamed_from: "
+                    f"{change.name}` on {partner} this is remove + add, and data in "
+                    f"{change.name} is dropped; `fastgen rename field` keeps it."
                 )
             else:
                 warnings.append(
@@ -581,25 +659,33 @@ def _rename_pairs(
 def _summary(diff: SchemaDiff) -> str:
     """``add views, drop subtitle, alter title, index rank, unique slug``."""
     verbs: dict[str, list[str]] = {}
+    whole = {
+        ChangeKind.ADD_COLUMN: "add",
+        ChangeKind.DROP_COLUMN: "drop",
+        ChangeKind.RENAME_COLUMN: "rename",
+    }
     for change in diff.changes:
-        if change.kind is ChangeKind.ADD_COLUMN:
-            verbs[change.column] = ["add"]
-        elif change.kind is ChangeKind.DROP_COLUMN:
-            verbs[change.column] = ["drop"]
+        if change.kind in whole:
+            verbs[change.column] = [whole[change.kind]]
     for change in diff.changes:
         column = change.column
-        if verbs.get(column) in (["add"], ["drop"]):
+        if verbs.get(column) in (["add"], ["drop"], ["rename"]):
             continue
         verb = _verb(change)
         if verb and verb not in verbs.setdefault(column, []):
             verbs[column].append(verb)
     order = {name: i for i, name in enumerate([*diff.old.columns, *diff.new.columns])}
-    rank = {"add": 0, "drop": 1}
+    rank = {"add": 0, "drop": 1, "rename": 2}
     columns = sorted(
         verbs,
-        key=lambda name: (rank.get(verbs[name][0], 2), order.get(name, len(order))),
+        key=lambda name: (rank.get(verbs[name][0], 3), order.get(name, len(order))),
     )
-    return ", ".join(f"{verb} {name}" for name in columns for verb in verbs[name])
+    renamed = {after: before for before, after in diff.renames.items()}
+    return ", ".join(
+        (f"rename {renamed[name]} to {name}" if verb == "rename" else f"{verb} {name}")
+        for name in columns
+        for verb in verbs[name]
+    )
 
 
 def _verb(change: Change) -> str:
@@ -669,7 +755,9 @@ def render_update_migration(
     diff = diff_specs(old, new, targets)
     if diff.is_empty:
         return None
-    back = diff_specs(new, old, targets)
+    back = diff_specs(
+        new, old, targets, {after: before for before, after in diff.renames.items()}
+    )
     upgrade = _blocks(diff)
     downgrade = _blocks(back)
     summary = diff.summary
@@ -710,6 +798,8 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
             )
         elif kind is ChangeKind.DROP_COLUMN:
             first.add(f"batch_op.drop_column({change.name!r})", change.review)
+        elif kind is ChangeKind.RENAME_COLUMN:
+            _rename_column(first, change)
         elif kind is ChangeKind.ALTER_TYPE:
             _alter_type(first, change)
         elif kind is ChangeKind.ALTER_NULLABLE:
@@ -724,6 +814,15 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
                 f"[{change.column!r}], unique=False)"
             )
     return [block for block in (first, fill, second) if block.lines]
+
+
+def _rename_column(block: _Block, change: Change) -> None:
+    before = change.old
+    assert isinstance(before, ColumnDef)
+    block.add(
+        f"batch_op.alter_column({change.name!r}, new_column_name={change.column!r}, "
+        f"existing_type={before.type_source}, existing_nullable={before.nullable})"
+    )
 
 
 def _alter_type(block: _Block, change: Change) -> None:

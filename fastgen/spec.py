@@ -132,6 +132,7 @@ _FILE_FIELD_KEYS = (
     "index",
     "unique",
     "description",
+    "renamed_from",
 )
 _FILE_TOP_KEYS = ("name", "owned", "ejected", "fields")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -379,6 +380,7 @@ class FieldSpec(BaseModel):
     index: StrictBool = False
     unique: StrictBool = False
     description: StrictStr | None = None
+    renamed_from: StrictStr | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -397,6 +399,14 @@ class FieldSpec(BaseModel):
     def _valid_name(cls, name: str) -> str:
         """Apply the field naming rules."""
         _check_field_name(name)
+        return name
+
+    @field_validator("renamed_from")
+    @classmethod
+    def _valid_old_name(cls, name: str | None) -> str | None:
+        """The field's previous name, so ``sync`` renames the column in place."""
+        if name is not None:
+            _check_field_name(name)
         return name
 
     @field_validator("description")
@@ -996,8 +1006,9 @@ def _field_entry(field: FieldSpec) -> _FlowMap:
     for flag in FLAGS:
         if getattr(field, flag):
             entry[flag] = True
-    if field.description is not None:
-        entry["description"] = field.description
+    for key in ("description", "renamed_from"):
+        if getattr(field, key) is not None:
+            entry[key] = getattr(field, key)
     return entry
 
 

@@ -3,29 +3,42 @@ code in step with the specs in ``resources/``."""
 
 from __future__ import annotations
 
+import difflib
+
 from fastgen.add_resource import (
     ResourcesPlan,
     load_project_specs,
     plan_resources,
+    project_layout,
     spec_files,
     writable_spec,
 )
 from fastgen.errors import FastgenError
-from fastgen.manifest import MANIFEST_PATH, dump_manifest, load_manifest
+from fastgen.hand_edits import DEFAULT_POLICY, EditPolicy
+from fastgen.manifest import (
+    BASES_PATH,
+    MANIFEST_PATH,
+    dump_bases,
+    dump_manifest,
+    load_bases,
+    load_manifest,
+)
 from fastgen.plan import Plan, content_hash, make_plan
 from fastgen.project_config import ProjectConfig
 from fastgen.resource_render import ResourcePaths, ownership_header
 from fastgen.spec import PARTS, ResourceSpec, dump_spec, parse_field, spec_hash
 
 
-def plan_sync(config: ProjectConfig, *, force: bool = False) -> ResourcesPlan:
+def plan_sync(
+    config: ProjectConfig, policy: EditPolicy = DEFAULT_POLICY
+) -> ResourcesPlan:
     """Re-render every resource from its spec, rewire, and migrate schema changes."""
     specs = load_project_specs(config.root)
     if not specs:
         raise FastgenError(
             "no specs in resources/: add one with `fastgen add resource NAME FIELD...`"
         )
-    return plan_resources(config, _dependency_order(specs), force=force)
+    return plan_resources(config, _dependency_order(specs), policy=policy)
 
 
 def plan_resource_sync(config: ProjectConfig, spec: ResourceSpec) -> Plan:
@@ -34,7 +47,10 @@ def plan_resource_sync(config: ProjectConfig, spec: ResourceSpec) -> Plan:
 
 
 def plan_add_field(
-    config: ProjectConfig, resource: str, fields: list[str], *, force: bool = False
+    config: ProjectConfig,
+    resource: str,
+    fields: list[str],
+    policy: EditPolicy = DEFAULT_POLICY,
 ) -> ResourcesPlan:
     """Add fields to a resource's spec and sync it, in one plan."""
     spec, _ = _spec_of(config, resource)
@@ -50,7 +66,41 @@ def plan_add_field(
     data = spec.model_dump()
     data["fields"] = [*spec.fields, *added]
     updated = ResourceSpec.model_validate(data)
-    return plan_resources(config, [updated], force=force, write_specs=True)
+    return plan_resources(config, [updated], policy=policy, write_specs=True)
+
+
+def plan_rename_field(
+    config: ProjectConfig,
+    resource: str,
+    old: str,
+    new: str,
+    policy: EditPolicy = DEFAULT_POLICY,
+) -> ResourcesPlan:
+    """Rename a field in its spec (``renamed_from`` records the old name) and sync:
+    the code follows, and a new revision renames the column, keeping its data."""
+    spec, _ = _spec_of(config, resource)
+    names = [field.name for field in spec.fields]
+    if old not in names:
+        raise FastgenError(
+            f"{spec.name} has no field {old} (fields: {', '.join(names)})"
+        )
+    renamed = parse_field(f"{new}:text")  # validates the new name
+    if renamed.name in names:
+        raise FastgenError(
+            f"{spec.name} already has a field {new}: choose another name, or remove "
+            "that field first"
+        )
+    data = spec.model_dump()
+    data["fields"] = [
+        (
+            field.model_copy(update={"name": new, "renamed_from": old})
+            if field.name == old
+            else field
+        )
+        for field in spec.fields
+    ]
+    updated = ResourceSpec.model_validate(data)
+    return plan_resources(config, [updated], policy=policy, write_specs=True)
 
 
 def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
@@ -66,8 +116,6 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
         raise FastgenError(
             f"{spec.name} has never been generated: run `fastgen sync` first"
         )
-    from fastgen.add_resource import project_layout
-
     paths = ResourcePaths(spec, project_layout(config))
     path = paths.parts()[part]
     ejected = ResourceSpec.model_validate(
@@ -83,17 +131,55 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
             "spec_file_hash": content_hash(spec_text),
             "spec": ejected.model_dump(mode="json"),
             "files": {p: h for p, h in record.files.items() if p != path},
+            "ejected": record.ejected | {path: spec_hash(ejected)},
         }
     )
     manifest = manifest.model_copy(
         update={"resources": manifest.resources | {spec.name: record}}
     )
     files[MANIFEST_PATH] = dump_manifest(manifest)
+    bases = load_bases(config.root)
+    if path not in bases:  # a project from before bases were kept
+        files[BASES_PATH] = dump_bases(bases | {path: current})
     return make_plan(
         config.root,
         files,
         written_hashes=manifest.written_hashes(),
         edited_in_place=frozenset(files),
+    )
+
+
+def ejected_patch(config: ProjectConfig, resource: str, part: str) -> str:
+    """The diff from what fastgen rendered when ``part`` was ejected (or last
+    caught up with) to what it renders for the spec now: a patch for the ejected
+    file, applicable with ``git apply`` where the user's edits do not touch it."""
+    if part not in PARTS:
+        raise FastgenError(f"unknown part {part!r}: choose one of {', '.join(PARTS)}")
+    spec, _ = _spec_of(config, resource)
+    paths = ResourcePaths(spec, project_layout(config))
+    path = paths.parts()[part]
+    if part not in spec.ejected:
+        raise FastgenError(
+            f"{spec.name} {part} is fastgen's, not ejected: `fastgen sync --dry-run` "
+            "shows what would change"
+        )
+    base = load_bases(config.root).get(path)
+    if base is None:
+        raise FastgenError(
+            f"no record of what fastgen wrote for {path} (ejected by an older "
+            "fastgen): run `fastgen sync --keep-edits` to start tracking it"
+        )
+    from fastgen.add_resource import render_resource_files
+
+    render = render_resource_files(config, spec)[path]
+    header = ownership_header(paths, part) + "\n"  # the ejected file has none
+    return "".join(
+        difflib.unified_diff(
+            base.removeprefix(header).splitlines(keepends=True),
+            render.removeprefix(header).splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
     )
 
 

@@ -35,6 +35,19 @@ def fails(result: Result, *phrases: str) -> None:
         assert phrase in result.stderr, result.stderr
 
 
+def stopped_by_conflicts(result: Result, *paths: str) -> None:
+    """Exit 1, naming each conflicting file and the ways out."""
+    assert result.exit_code == 1, result.output + repr(result.exception)
+    listed = [
+        line.removeprefix("conflict: ")
+        for line in result.stderr.splitlines()
+        if line.startswith("conflict: ")
+    ]
+    assert listed == list(paths), result.stderr
+    assert "nothing was written" in result.stderr
+    assert "--force" in result.stderr and "--merge" in result.stderr
+
+
 def plan_actions(stdout: str) -> dict[str, str]:
     """The plan table of ``show_plan`` as path -> action."""
     found = {}

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from fastgen.cli import app
 from fastgen.spec import dump_spec, load_spec_file, parse_resource
-from tests.cli_results import fails, ok, plan_actions, snapshot
+from tests.cli_results import fails, ok, plan_actions, snapshot, stopped_by_conflicts
 
 POST_FIELDS = ["title:str{200}:index", "body:text", "published:bool=false"]
 POST = ["add", "resource", "Post", *POST_FIELDS]
@@ -39,6 +39,7 @@ body = { type = "text" }
 published = { type = "bool", default = false }
 """
 POST_FILES = {
+    ".fastgen/bases.json",
     ".fastgen/manifest.json",
     "app/posts/__init__.py",
     "app/posts/models.py",
@@ -174,9 +175,14 @@ def test_add_creates_the_resource_files_and_wires_them(
     record = manifest["resources"]["Post"]
     assert record["spec_file"] == "resources/post.yaml"
     assert set(record["files"]) == created_files - {
+        ".fastgen/bases.json",
         ".fastgen/manifest.json",
         "resources/post.yaml",
     }
+    bases = json.loads((project / ".fastgen/bases.json").read_text())
+    generated = set(record["files"]) - {f"migrations/versions/{migration.name}"}
+    assert set(bases) == generated
+    assert all(bases[path].encode() == after[path] for path in generated)
     spec_bytes = after["resources/post.yaml"]
     assert record["spec_file_hash"] == hashlib.sha256(spec_bytes).hexdigest()
     for path, digest in record["files"].items():
@@ -328,8 +334,7 @@ def test_hand_edited_file_is_a_conflict_until_forced(
     before = snapshot(with_post)
 
     result = cli.invoke(app, POST)
-    fails(result, "changed by hand")
-    assert "--force" in result.stderr
+    stopped_by_conflicts(result, "app/posts/service.py")
     assert plan_actions(result.stdout)["app/posts/service.py"] == "conflict"
     assert snapshot(with_post) == before
 

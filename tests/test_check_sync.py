@@ -18,7 +18,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from fastgen.cli import app
-from tests.cli_results import fails, ok, plan_actions, snapshot
+from tests.cli_results import fails, ok, plan_actions, snapshot, stopped_by_conflicts
 
 AUTHOR = ["add", "resource", "Author", "name:str{100}:index"]
 POST = [
@@ -720,16 +720,22 @@ def test_sync_keeps_the_users_own_wiring_lines(cli: CliRunner, project: Path) ->
 def test_sync_will_not_overwrite_a_hand_edit(cli: CliRunner, project: Path) -> None:
     service = project / "app/posts/service.py"
     service.write_text(service.read_text() + "HAND_EDIT = 1\n")
-    _edit_spec(project, "max_length: 200", "max_length: 250")
+    (project / "app/posts/models.py").unlink()
     before = snapshot(project)
     result = cli.invoke(app, ["sync"])
-    fails(result, "changed by hand", "--force")
+    stopped_by_conflicts(result, "app/posts/service.py")
     assert plan_actions(result.stdout)["app/posts/service.py"] == "conflict"
-    assert snapshot(project) == before  # all or nothing: not even the spec's code
+    assert snapshot(project) == before  # all or nothing: not even the lost model
 
     dry = ok(cli.invoke(app, ["sync", "--dry-run"]))
     assert "-HAND_EDIT = 1" in dry.stdout
     assert snapshot(project) == before
+
+    # a spec change that leaves the service as it was keeps the edit in it
+    _edit_spec(project, "max_length: 200", "max_length: 250")
+    ok(cli.invoke(app, ["sync"]))
+    assert service.read_text().endswith("HAND_EDIT = 1\n")
+    _clean(cli)
 
     forced = ok(cli.invoke(app, ["sync", "--force"]))
     assert plan_actions(forced.stdout)["app/posts/service.py"] == "update"

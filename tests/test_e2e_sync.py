@@ -1,14 +1,16 @@
 """End to end: spec changes applied with `fastgen sync` migrate real databases.
 
 One project (Author, and Post referring to it) walks through successive spec edits:
-a required field with a default added, a field removed, a field renamed, a batch of
-column changes (a str length, optional -> required with a default, an index) and a
-unique constraint plus a new enum value. After each sync `fastgen check` is clean,
-old revisions are untouched, and on SQLite and on PostgreSQL `alembic upgrade head`
-runs from the previous head with a row present, `alembic check` is clean and
-`alembic downgrade -1` works; the generated suite passes on SQLite after every step
-and on PostgreSQL at the end. A copy of the project is put under git and run through
-`pre-commit run --all-files`.
+a required field with a default added, a field removed, a field renamed in the spec
+(``renamed_from``) and with ``fastgen rename field`` (its data kept), a batch of
+column changes (a str length, optional -> required with a default, an index), a
+unique constraint plus a new enum value, indexed, unique and ref fields renamed with
+their data, and a rename without ``renamed_from`` (remove + add, warned about).
+After each sync `fastgen check` is clean, old revisions are untouched, and on
+SQLite and on PostgreSQL `alembic upgrade head` runs from the previous head with a
+row present, `alembic check` is clean and `alembic downgrade -1` works; the
+generated suite passes on SQLite after every step and on PostgreSQL at the end. A
+copy of the project is put under git and run through `pre-commit run --all-files`.
 """
 
 from __future__ import annotations
@@ -99,7 +101,29 @@ def _remove_published(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _rename_subtitle(project: Path) -> subprocess.CompletedProcess[str]:
-    _edit_spec(project, "  subtitle:", "  headline:")
+    # by hand in the spec: the field says what it was called before
+    _edit_spec(
+        project,
+        "  subtitle: {type: str, max_length: 100, optional: true}",
+        "  headline: {type: str, max_length: 100, optional: true, "
+        "renamed_from: subtitle}",
+    )
+    return _fastgen(project, "sync")
+
+
+def _drop_subtitle_by_renaming(project: Path) -> subprocess.CompletedProcess[str]:
+    # without renamed_from a rename is remove + add, and sync says so
+    _edit_spec(project, "  summary:", "  abstract:")
+    return _fastgen(project, "sync")
+
+
+def _rename_body(project: Path) -> subprocess.CompletedProcess[str]:
+    return _fastgen(project, "rename", "field", "Post", "body", "content")
+
+
+def _rename_unique_and_ref(project: Path) -> subprocess.CompletedProcess[str]:
+    _edit_spec(project, "  title: {", "  heading: {renamed_from: title, ")
+    _edit_spec(project, "  author: {", "  writer: {renamed_from: author, ")
     return _fastgen(project, "sync")
 
 
@@ -162,14 +186,27 @@ STEPS = [
         _has("published", False),
     ),
     Step(
-        "rename_field",
+        "rename_field_in_the_spec",
         _rename_subtitle,
-        ("posts.subtitle -> headline", "rename is treated as remove + add"),
+        (),
         lambda row, cols: (
             _has("headline", None)(row, cols),
             _lacks("subtitle")(row, cols),
         ),
         lambda row, cols: (_has("subtitle")(row, cols), _lacks("headline")(row, cols)),
+    ),
+    Step(
+        "rename_field_keeps_its_data",
+        _rename_body,
+        (),
+        lambda row, cols: (
+            _has("content", "body value")(row, cols),
+            _lacks("body")(row, cols),
+        ),
+        lambda row, cols: (
+            _has("body", "body value")(row, cols),
+            _lacks("content")(row, cols),
+        ),
     ),
     Step(
         "str_length_required_with_default_index",
@@ -184,6 +221,29 @@ STEPS = [
         ("fails if existing rows hold duplicates",),
         _has("status", "draft"),
         _has("status", "draft"),
+    ),
+    Step(
+        "rename_unique_indexed_and_ref_fields",
+        _rename_unique_and_ref,
+        (),
+        lambda row, cols: (
+            _has("heading", "title value")(row, cols),
+            _has("writer_id")(row, cols),
+            _lacks("title")(row, cols),
+            _lacks("author_id")(row, cols),
+        ),
+        lambda row, cols: (
+            _has("title", "title value")(row, cols),
+            _has("author_id")(row, cols),
+            _lacks("writer_id")(row, cols),
+        ),
+    ),
+    Step(
+        "rename_without_renamed_from_is_remove_and_add",
+        _drop_subtitle_by_renaming,
+        ("posts.summary -> abstract", "`fastgen rename field` keeps it"),
+        lambda row, cols: (_has("abstract")(row, cols), _lacks("summary")(row, cols)),
+        lambda row, cols: (_has("summary")(row, cols), _lacks("abstract")(row, cols)),
     ),
 ]
 
@@ -481,6 +541,7 @@ def test_fastgen_check_is_clean_after_the_walk(walk: Walk) -> None:
     assert result.stdout.count("\n") == 1, result.stdout
     spec = (walk.project / "resources/post.yaml").read_text()
     assert "archived" in spec and "headline" in spec and "  published:" not in spec
+    assert "heading:" in spec and "writer:" in spec and "content:" in spec
 
 
 # ------------------------------------------------------------------ pre-commit

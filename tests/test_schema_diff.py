@@ -172,7 +172,8 @@ def test_rename_is_remove_plus_add_with_a_warning() -> None:
     result = diff(*replace("subtitle", "tagline:str{100}?"))
     assert result.kinds() == [(A.DROP_COLUMN, "subtitle"), (A.ADD_COLUMN, "tagline")]
     (warning,) = result.warnings
-    assert "treated as remove + add: data in subtitle is dropped" in warning
+    assert "this is remove + add, and data in subtitle is dropped" in warning
+    assert "`fastgen rename field` keeps it" in warning
     assert result.summary == "add tagline, drop subtitle"
 
 
