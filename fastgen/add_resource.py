@@ -6,6 +6,7 @@ edits and the manifest), so dry-run, conflicts and re-runs all read from it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from fastgen.migrations import (
     Revision,
     create_revision,
     current_head,
+    drop_revision,
     read_revisions,
     revision_id,
 )
@@ -188,17 +190,21 @@ def plan_resources(
     router: str | None = None,
     policy: EditPolicy = DEFAULT_POLICY,
     write_specs: bool = False,
+    renamed: Mapping[str, str] | None = None,
 ) -> ResourcesPlan:
     """Render ``specs`` (in order), their migrations, wiring and the manifest.
 
     A resource seen for the first time gets a migration creating its table; one
     whose schema changed since it was last applied gets a new revision with only
     the difference. Existing revisions are never re-rendered. Hand edits are
-    carried forward as ``policy`` says (see :mod:`fastgen.hand_edits`). ``write_specs``
-    also writes each spec file in its canonical form.
+    carried forward as ``policy`` says (see :mod:`fastgen.hand_edits`).
+    ``write_specs`` also writes each spec file in its canonical form. ``renamed``
+    maps old resource names to the new names ``specs`` use: the old resource's
+    files, spec, wiring and record go, and a revision renames its table.
     """
     root = config.root
-    on_disk = spec_files(root)
+    renamed = renamed or {}
+    on_disk = {n: found for n, found in spec_files(root).items() if n not in renamed}
     project_specs = {name: spec for name, (spec, _) in on_disk.items()}
     project_specs |= {spec.name: spec for spec in specs}
     manifest = load_manifest(root)
@@ -208,6 +214,12 @@ def plan_resources(
     }
     state = _PlanState(config, read_revisions(root))
     records = dict(manifest.resources)
+    retired = [_Retired(records.pop(old), old) for old in renamed]
+    state.project_specs = project_specs
+    former = {new: old for old, new in zip(retired, renamed.values(), strict=True)}
+    for new, old in former.items():
+        targets[old.name] = Target(old.spec.names, old.spec.owned)
+        state.moved[old.spec.names.plural_snake] = targets[new].names.plural_snake
     warnings: list[str] = []
     rendered: list[_Rendered] = []
     for spec in specs:
@@ -223,7 +235,9 @@ def plan_resources(
             files[writable_spec(spec_file)] = spec_text
         else:
             spec_text = read_exact(root / spec_file) or spec_text
-        record = records.get(spec.name)
+        record = records.get(spec.name) or (
+            former[spec.name].record if spec.name in former else None
+        )
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
         rendered.append(
@@ -235,6 +249,7 @@ def plan_resources(
                 state.router_option(router, record),
             )
         )
+    state.retired = [(old.spec, old.record.router) for old in retired]
     ours, theirs = _share_formatting(
         {path: text for item in rendered for path, text in item.files.items()}
     )
@@ -249,6 +264,8 @@ def plan_resources(
     bases = load_bases(root)
     recorded = manifest.written_hashes()
     in_place: set[str] = set()
+    deleted = {path for old in retired for path in old.files}
+    bases = {path: text for path, text in bases.items() if path not in deleted}
     for item in rendered:
         record = records.get(item.spec.name)
         owned = _Owned(item, layout, record, policy)
@@ -297,6 +314,7 @@ def plan_resources(
     plan = make_plan(
         root,
         state.files | state.wiring | records_files,
+        deleted=frozenset(deleted - set(state.files)),
         written_hashes=recorded,
         edited_in_place=frozenset(state.wiring)
         | set(records_files)
@@ -313,6 +331,24 @@ def render_resource_files(config: ProjectConfig, spec: ResourceSpec) -> dict[str
     targets = {n: Target(s.names, s.owned) for n, s in project_specs.items()}
     files = render_resource(spec, targets=targets, layout=project_layout(config))
     return format_python_files(files)
+
+
+@dataclass(frozen=True)
+class _Retired:
+    """A resource going away under its old name (renamed): its record and spec."""
+
+    record: ResourceRecord
+    name: str
+
+    @property
+    def spec(self) -> ResourceSpec:
+        return ResourceSpec.model_validate(self.record.spec)
+
+    @property
+    def files(self) -> set[str]:
+        """Its generated files and spec file (its migrations stay history)."""
+        generated = {p for p in self.record.files if not p.startswith("migrations/")}
+        return generated | {self.record.spec_file}
 
 
 @dataclass(frozen=True)
@@ -431,6 +467,9 @@ class _PlanState:
         self.head = current_head(revisions)
         self.files: dict[str, str] = {}
         self.wiring: dict[str, str] = {}
+        self.retired: list[tuple[ResourceSpec, str]] = []
+        self.moved: dict[str, str] = {}  # renamed tables, old name -> new
+        self.project_specs: dict[str, ResourceSpec] = {}
 
     def router_option(self, router: str | None, record: ResourceRecord | None) -> str:
         """``--router``, else where the resource was wired before, else the default."""
@@ -475,6 +514,8 @@ class _PlanState:
         from fastgen.schema_diff import render_update_migration
 
         old = ResourceSpec.model_validate(record.spec)
+        if old.names.plural_snake != table:
+            return self._rename_migration(old, spec, targets, layout), []
         life = create_revision(table, self.revisions)
         seed = f"update:{table}:{record.spec_hash}:{spec_hash(spec)}"
         if life != revision_id(f"create:{table}"):
@@ -490,6 +531,7 @@ class _PlanState:
             revision=revision,
             down_revision=self.head,
             header=migration_header(ResourcePaths(spec, layout)),
+            moved=self.moved,
         )
         if rendered is None:
             return {}, []
@@ -498,9 +540,47 @@ class _PlanState:
         path = f"migrations/versions/{revision}_{slug}_{table}.py"
         return {path: rendered.text}, [f"{spec.name}: {w}" for w in rendered.warnings]
 
+    def _rename_migration(
+        self,
+        old: ResourceSpec,
+        spec: ResourceSpec,
+        targets: dict[str, Target],
+        layout: Layout,
+    ) -> dict[str, str]:
+        """The revision renaming ``old``'s table to ``spec``'s: it ends the old
+        table's life, so it takes the id a drop of it would have."""
+        from fastgen.schema_diff import render_rename_migration
+
+        old_table, table = old.names.plural_snake, spec.names.plural_snake
+        revision = drop_revision(create_revision(old_table, self.revisions))
+        if any(r.revision == revision for r in self.revisions):
+            return {}
+        referrers = [
+            (other.names.plural_snake, field.column_name)
+            for other in self.project_specs.values()
+            if other.name != spec.name
+            for field in other.fields
+            if field.ref == spec.name
+        ]
+        rendered = render_rename_migration(
+            old,
+            spec,
+            targets=targets,
+            referrers=referrers,
+            revision=revision,
+            down_revision=self.head,
+            header=migration_header(ResourcePaths(spec, layout)),
+        )
+        self.head = revision
+        path = f"migrations/versions/{revision}_rename_{old_table}_to_{table}.py"
+        return {path: rendered.text}
+
     def wired(self, routers: list[tuple[ResourceSpec, str]]) -> dict[str, str]:
-        """The wiring files with every resource's router and model added."""
+        """The wiring files with every retired resource unwired and every
+        resource's router and model added."""
         wiring: dict[str, str] = {}
+        for spec, router in self.retired:
+            wiring |= unwiring_edits(self.config, spec, router or None, sources=wiring)
         for spec, router in routers:
             wiring |= _wiring_edits(self.config, spec, router, sources=wiring)
         return wiring
@@ -597,6 +677,34 @@ def _wiring_edits(
             path=models_path,
         ),
     }
+
+
+def unwiring_edits(
+    config: ProjectConfig,
+    spec: ResourceSpec,
+    router: str | None,
+    *,
+    sources: dict[str, str],
+) -> dict[str, str]:
+    """The router and models modules without ``spec``'s router and model.
+
+    ``sources`` holds files already edited in this plan, read instead of the disk.
+    """
+    from fastgen.wiring import unregister_model, unwire_router
+
+    package = f"{config.app_package}.{spec.names.plural_snake}"
+    router_path = RouterTarget.parse(router or config.api_router).located(config).path
+    models_path = config.module_path(config.models_module)
+    files = {}
+    api_source = sources.get(router_path) or read_exact(config.root / router_path)
+    if api_source is not None:
+        files[router_path] = unwire_router(api_source, module=f"{package}.router")
+    models_source = sources.get(models_path) or read_exact(config.root / models_path)
+    if models_source is not None:
+        files[models_path] = unregister_model(
+            models_source, module=f"{package}.models", name=spec.names.class_name
+        )
+    return files
 
 
 def _read_source(root: Path, path: str, setting: str) -> str:

@@ -314,8 +314,9 @@ def remove_resource(
 rename_app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
-    help="Rename a field, keeping its data: "
-    "[cyan]fastgen rename field RESOURCE OLD NEW[/cyan]",
+    help="Rename a field or a resource, keeping its data: "
+    "[cyan]fastgen rename field RESOURCE OLD NEW[/cyan], "
+    "[cyan]fastgen rename resource OLD NEW[/cyan]",
 )
 app.add_typer(rename_app, name="rename")
 
@@ -355,6 +356,45 @@ def rename_field(
         planned.warnings,
         dry_run=dry_run,
         done=f"Renamed {resource}.{old} to {new}.",
+    )
+
+
+@rename_app.command(
+    "resource",
+    epilog=(
+        "[bold]Examples[/bold]\n\n"
+        "  [cyan]fastgen rename resource Post Article --dry-run[/cyan]\n\n"
+        "  [cyan]fastgen rename resource Post Article && alembic upgrade head[/cyan]"
+    ),
+)
+@reports_errors
+def rename_resource(
+    old: Annotated[str, typer.Argument(help="The resource's name now, e.g. Post.")],
+    new: Annotated[str, typer.Argument(help="Its new name, e.g. Article.")],
+    dry_run: DryRun = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Drop hand edits to its generated files.")
+    ] = False,
+    merge: Merge = False,
+    project: ProjectDir = None,
+) -> None:
+    """Rename a resource: table (rows kept), package, routes, classes, spec, and
+    the refs and tests of resources pointing at it; a new migration renames the
+    table in place."""
+    from fastgen.hand_edits import EditPolicy
+    from fastgen.project_config import find_project
+    from fastgen.sync import plan_rename_resource
+
+    config = find_project(project)
+    planned = plan_rename_resource(
+        config, old, new, EditPolicy(force=force, markers=merge)
+    )
+    _carry_out(
+        config.root,
+        planned.plan,
+        planned.warnings,
+        dry_run=dry_run,
+        done=f"Renamed {old} to {new}.",
     )
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from fastgen.add_resource import (
     ResourcesPlan,
-    RouterTarget,
     project_layout,
     spec_files,
+    unwiring_edits,
 )
 from fastgen.errors import FastgenError
 from fastgen.manifest import (
@@ -80,7 +80,7 @@ def plan_remove_resource(
     remaining = Manifest(
         resources={n: r for n, r in manifest.resources.items() if n != spec.name}
     )
-    files = _unwired(config, spec, record.router or config.api_router)
+    files = unwiring_edits(config, spec, record.router or None, sources={})
     files |= _drop_migration(config, spec, found)
     bases = load_bases(root)
     left = {p: text for p, text in bases.items() if p not in {*owned, *ejected}}
@@ -105,25 +105,6 @@ def plan_remove_resource(
         for path in kept
     )
     return ResourcesPlan(plan, warnings)
-
-
-def _unwired(config: ProjectConfig, spec: ResourceSpec, router: str) -> dict[str, str]:
-    """The router and models modules without ``spec``'s router and model."""
-    from fastgen.wiring import unregister_model, unwire_router
-
-    package = f"{config.app_package}.{spec.names.plural_snake}"
-    router_path = RouterTarget.parse(router).located(config).path
-    models_path = config.module_path(config.models_module)
-    files = {}
-    api_source = read_exact(config.root / router_path)
-    if api_source is not None:
-        files[router_path] = unwire_router(api_source, module=f"{package}.router")
-    models_source = read_exact(config.root / models_path)
-    if models_source is not None:
-        files[models_path] = unregister_model(
-            models_source, module=f"{package}.models", name=spec.names.class_name
-        )
-    return files
 
 
 def _drop_migration(

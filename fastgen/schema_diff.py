@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -46,6 +46,7 @@ __all__ = [
     "SchemaDiff",
     "TableSchema",
     "diff_specs",
+    "render_rename_migration",
     "render_update_migration",
     "table_schema",
 ]
@@ -207,7 +208,7 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
             )
         if view.target is not None:
             target_table = view.target.names.plural_snake
-            name = f"fk_{table}_{column}_{target_table}"
+            name = _fk_name(table, column, target_table)
             constraints[name] = ConstraintDef(
                 ConstraintKind.FOREIGN_KEY,
                 name,
@@ -292,6 +293,7 @@ def diff_specs(
     new: ResourceSpec,
     targets: dict[str, Target],
     renames: dict[str, str] | None = None,
+    moved: Mapping[str, str] | None = None,
 ) -> SchemaDiff:
     """The schema difference from ``old`` to ``new`` (the same resource).
 
@@ -299,7 +301,8 @@ def diff_specs(
     ``renames`` maps old column names to new ones; by default it is read from the
     ``renamed_from`` of ``new``'s fields (see :func:`column_renames`). A renamed
     column keeps its data: it is renamed in place, and the indexes and constraints
-    named after it are recreated under their new names.
+    named after it are recreated under their new names. ``moved`` maps tables
+    renamed in the same change to their new names.
     """
     if old.names.plural_snake != new.names.plural_snake:
         raise FastgenError(
@@ -309,7 +312,8 @@ def diff_specs(
     if renames is None:
         renames = column_renames(old, new)
     old_table, new_table = table_schema(old, targets), table_schema(new, targets)
-    changes = _changes(_renamed_columns(old_table, renames), new_table)
+    renamed = _retargeted(_renamed_columns(old_table, renames), moved or {})
+    changes = _changes(renamed, new_table, moved)
     first_structural = next(
         (
             i
@@ -351,6 +355,19 @@ def column_renames(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:
     return renames
 
 
+def _retargeted(table: TableSchema, moved: Mapping[str, str]) -> TableSchema:
+    """``table`` with its foreign keys to renamed tables as the revision that
+    renamed them left them: pointing at the new name, and named for it."""
+    constraints = {}
+    for name, constraint in table.constraints.items():
+        target = moved.get(constraint.target_table or "")
+        if constraint.kind is ConstraintKind.FOREIGN_KEY and target is not None:
+            name = _fk_name(table.table, constraint.column, target)
+            constraint = replace(constraint, name=name, target_table=target)
+        constraints[name] = constraint
+    return replace(table, constraints=constraints)
+
+
 def _renamed_columns(table: TableSchema, renames: dict[str, str]) -> TableSchema:
     """``table`` with its columns renamed; indexes and constraints keep their
     names (derived from the old column names) but point at the new columns."""
@@ -379,8 +396,11 @@ def _renamed_columns(table: TableSchema, renames: dict[str, str]) -> TableSchema
     )
 
 
-def _changes(old: TableSchema, new: TableSchema) -> list[Change]:
-    """Every change, in the order an upgrade applies them."""
+def _changes(
+    old: TableSchema, new: TableSchema, moved: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Every change, in the order an upgrade applies them. ``moved`` maps old
+    table names to new ones (renamed tables, whose rows stay)."""
     table = new.table
     dropped_columns = [c for name, c in old.columns.items() if name not in new.columns]
     added_columns = [c for name, c in new.columns.items() if name not in old.columns]
@@ -461,7 +481,7 @@ def _changes(old: TableSchema, new: TableSchema) -> list[Change]:
                     name,
                     constraint.column,
                     new=constraint,
-                    review=_constraint_review(table, constraint, old),
+                    review=_constraint_review(table, constraint, old, moved or {}),
                 )
             )
     for name, index in new.indexes.items():
@@ -503,7 +523,10 @@ def _type_review(table: str, before: ColumnDef, after: ColumnDef) -> tuple[str, 
 
 
 def _constraint_review(
-    table: str, constraint: ConstraintDef, old: TableSchema
+    table: str,
+    constraint: ConstraintDef,
+    old: TableSchema,
+    moved: Mapping[str, str],
 ) -> tuple[str, ...]:
     """REVIEW lines for a new constraint on a column that may hold data."""
     if constraint.column not in old.columns:
@@ -527,6 +550,14 @@ def _constraint_review(
             "existing rows hold other values.",
         )
     if constraint.kind is ConstraintKind.FOREIGN_KEY:
+        if any(
+            c.kind is ConstraintKind.FOREIGN_KEY
+            and c.columns == constraint.columns
+            and moved.get(c.target_table or "", c.target_table)
+            == constraint.target_table
+            for c in old.constraints.values()
+        ):
+            return ()  # the same target (renamed, rows and all, or the column was)
         return (
             f"{table}.{constraint.column} now refers to {constraint.target_table}: "
             "fails if existing values are not ids there.",
@@ -724,10 +755,12 @@ class RenderedMigration:
 
 @dataclass
 class _Block:
-    """A ``with op.batch_alter_table(...)`` block, or plain ``op.execute`` lines."""
+    """A ``with op.batch_alter_table(...)`` block (on the migration's table unless
+    ``table`` says otherwise), or plain ``op`` lines."""
 
     batch: bool
     lines: list[str] = field(default_factory=list)
+    table: str | None = None
 
     def add(self, line: str, review: Iterable[str] = ()) -> None:
         for text in review:
@@ -749,14 +782,20 @@ def render_update_migration(
     revision: str,
     down_revision: str | None,
     header: str,
+    moved: Mapping[str, str] | None = None,
 ) -> RenderedMigration | None:
     """The revision taking the table of ``old`` to that of ``new``, or ``None``
-    when the schema does not change."""
-    diff = diff_specs(old, new, targets)
+    when the schema does not change. ``moved`` maps renamed tables to new names."""
+    moved = moved or {}
+    diff = diff_specs(old, new, targets, moved=moved)
     if diff.is_empty:
         return None
     back = diff_specs(
-        new, old, targets, {after: before for before, after in diff.renames.items()}
+        new,
+        old,
+        targets,
+        {after: before for before, after in diff.renames.items()},
+        {after: before for before, after in moved.items()},
     )
     upgrade = _blocks(diff)
     downgrade = _blocks(back)
@@ -780,6 +819,97 @@ def render_update_migration(
     return RenderedMigration(text=text, warnings=diff.warnings, summary=summary)
 
 
+def render_rename_migration(
+    old: ResourceSpec,
+    new: ResourceSpec,
+    *,
+    targets: dict[str, Target],
+    referrers: Sequence[tuple[str, str]],
+    revision: str,
+    down_revision: str | None,
+    header: str,
+) -> RenderedMigration:
+    """The revision renaming ``old``'s table to ``new``'s, rows and all: the
+    table is renamed in place, then its indexes and constraints, and the foreign
+    keys of ``referrers`` (``(table, column)`` pairs) pointing at it, take the
+    names the naming convention gives them."""
+    before, after = table_schema(old, targets), table_schema(new, targets)
+    there = TableSchema(after.table, before.columns, before.indexes, before.constraints)
+    forward, back = {before.table: after.table}, {after.table: before.table}
+    upgrade = [
+        _Block(False, _rename_table_lines(before.table, after.table)),
+        *_blocks(
+            SchemaDiff(
+                after.table, there, after, tuple(_changes(there, after, forward))
+            )
+        ),
+        *_retarget_blocks(referrers, before.table, after.table),
+    ]
+    # back under the old name first, so a foreign key to itself finds its table
+    back_there = _blocks(
+        SchemaDiff(after.table, after, there, tuple(_changes(after, there, back)))
+    )
+    downgrade = [
+        _Block(False, _rename_table_lines(after.table, before.table)),
+        *(replace(block, table=before.table) for block in back_there),
+        *_retarget_blocks(referrers, after.table, before.table),
+    ]
+    text = render_template(
+        "resource/update_migration.py.jinja",
+        {
+            "header": header,
+            "table": after.table,
+            "title": f"Rename the {before.table} table to {after.table}, rows and all.",
+            "revision": revision,
+            "down_revision": down_revision,
+            "upgrade": upgrade,
+            "downgrade": downgrade,
+            "uses_sa": False,
+        },
+    )
+    return RenderedMigration(
+        text=text, warnings=(), summary=f"rename {before.table} to {after.table}"
+    )
+
+
+def _rename_table_lines(old: str, new: str) -> list[str]:
+    """Rename a table, and on PostgreSQL its primary key (named after it) too."""
+    return [
+        f"op.rename_table({old!r}, {new!r})",
+        'if op.get_context().dialect.name == "postgresql":',
+        f'    op.execute("ALTER TABLE {new} RENAME CONSTRAINT pk_{old} TO pk_{new}")',
+    ]
+
+
+def _retarget_blocks(
+    referrers: Sequence[tuple[str, str]], old: str, new: str
+) -> list[_Block]:
+    """Each referring table's foreign key, named for ``old``, renamed for ``new``."""
+    blocks = []
+    for table, column in referrers:
+        block = _Block(True, table=table)
+        block.add(
+            f"batch_op.drop_constraint(op.f({_fk_name(table, column, old)!r}), "
+            'type_="foreignkey")'
+        )
+        block.add(
+            _create_constraint(
+                ConstraintDef(
+                    ConstraintKind.FOREIGN_KEY,
+                    _fk_name(table, column, new),
+                    (column,),
+                    target_table=new,
+                )
+            )
+        )
+        blocks.append(block)
+    return blocks
+
+
+def _fk_name(table: str, column: str, target: str) -> str:
+    return f"fk_{table}_{column}_{target}"
+
+
 def _blocks(diff: SchemaDiff) -> list[_Block]:
     """The upgrade of ``diff``: a batch block of structural changes, the filling
     of rows, and a batch block tightening columns to NOT NULL."""
@@ -787,6 +917,9 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
     first = _Block(batch=True)
     fill = _Block(batch=False)
     second = _Block(batch=True)
+    # Alembic's batch mode cannot index a column it renames in the same block.
+    renamed = {c.column for c in diff.changes if c.kind is ChangeKind.RENAME_COLUMN}
+    on_renamed = _Block(batch=True)
     for change in diff.changes:
         kind = change.kind
         if kind is ChangeKind.DROP_INDEX:
@@ -807,13 +940,15 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
         elif kind is ChangeKind.ADD_COLUMN:
             _add_column(first, second, change)
         elif kind is ChangeKind.ADD_CONSTRAINT:
-            first.add(_create_constraint(change.constraint), change.review)
+            block = on_renamed if change.column in renamed else first
+            block.add(_create_constraint(change.constraint), change.review)
         elif kind is ChangeKind.ADD_INDEX:
-            first.add(
+            block = on_renamed if change.column in renamed else first
+            block.add(
                 f"batch_op.create_index(op.f({change.name!r}), "
                 f"[{change.column!r}], unique=False)"
             )
-    return [block for block in (first, fill, second) if block.lines]
+    return [block for block in (first, on_renamed, fill, second) if block.lines]
 
 
 def _rename_column(block: _Block, change: Change) -> None:

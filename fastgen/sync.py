@@ -23,10 +23,18 @@ from fastgen.manifest import (
     load_bases,
     load_manifest,
 )
-from fastgen.plan import Plan, content_hash, make_plan
+from fastgen.naming import Names
+from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.resource_render import ResourcePaths, ownership_header
-from fastgen.spec import PARTS, ResourceSpec, dump_spec, parse_field, spec_hash
+from fastgen.spec import (
+    PARTS,
+    FieldSpec,
+    ResourceSpec,
+    dump_spec,
+    parse_field,
+    spec_hash,
+)
 
 
 def plan_sync(
@@ -101,6 +109,95 @@ def plan_rename_field(
     ]
     updated = ResourceSpec.model_validate(data)
     return plan_resources(config, [updated], policy=policy, write_specs=True)
+
+
+def plan_rename_resource(
+    config: ProjectConfig,
+    old: str,
+    new: str,
+    policy: EditPolicy = DEFAULT_POLICY,
+) -> ResourcesPlan:
+    """Rename a resource: its table (rows kept), module folder, routes, class names,
+    spec, and the refs, code and tests of the resources that point at it."""
+    found = spec_files(config.root)
+    spec, _ = find_spec(found, old)
+    if spec.ejected:
+        raise FastgenError(
+            f"{spec.name} has ejected parts ({', '.join(spec.ejected)}), which fastgen "
+            "cannot move: rename them by hand, or remove them from `ejected:` first"
+        )
+    new = Names.from_name(new).class_name  # a bad name is a one-line error
+    renamed = ResourceSpec.model_validate(
+        spec.model_dump()
+        | {
+            "name": new,
+            "fields": [_retargeted(f, spec.name, new) for f in spec.fields],
+        }
+    )
+    _check_free_name(renamed, found, spec)
+    edited = _edited_files(config, spec.name) if not policy.force else []
+    if edited:
+        raise FastgenError(
+            f"{', '.join(edited)} changed by hand; a rename moves them: eject or "
+            "restore them first, or rerun with --force to drop the edits"
+        )
+    referrers = [
+        ResourceSpec.model_validate(
+            other.model_dump()
+            | {
+                "fields": [
+                    _retargeted(f, spec.name, renamed.name) for f in other.fields
+                ]
+            }
+        )
+        for other, _ in found.values()
+        if other.name != spec.name and any(f.ref == spec.name for f in other.fields)
+    ]
+    return plan_resources(
+        config,
+        [renamed, *referrers],
+        policy=policy,
+        write_specs=True,
+        renamed={spec.name: renamed.name},
+    )
+
+
+def _retargeted(field: FieldSpec, old: str, new: str) -> FieldSpec:
+    """``field`` with a ref to ``old`` pointing at ``new``."""
+    return field.model_copy(update={"ref": new}) if field.ref == old else field
+
+
+def _check_free_name(
+    renamed: ResourceSpec,
+    found: dict[str, tuple[ResourceSpec, str]],
+    spec: ResourceSpec,
+) -> None:
+    names = renamed.names
+    if renamed.name == spec.name:
+        raise FastgenError(f"{spec.name} is already called {renamed.name}")
+    for other, path in found.values():
+        if other.name == spec.name:
+            continue
+        taken = {other.name, other.names.snake, other.names.plural_snake}
+        if taken & {renamed.name, names.snake, names.plural_snake}:
+            raise FastgenError(
+                f"{renamed.name} would clash with {other.name} ({path}): choose "
+                "another name"
+            )
+
+
+def _edited_files(config: ProjectConfig, name: str) -> list[str]:
+    """The generated files of ``name`` that differ from what fastgen recorded."""
+    record = load_manifest(config.root).resources.get(name)
+    if record is None:
+        return []
+    return [
+        path
+        for path, digest in sorted(record.files.items())
+        if not path.startswith("migrations/")
+        and (text := read_exact(config.root / path)) is not None
+        and content_hash(text) != digest
+    ]
 
 
 def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:

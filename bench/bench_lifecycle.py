@@ -1,0 +1,92 @@
+"""Time the lifecycle commands as whole processes: `remove resource`,
+`rename field`, `rename resource`, and `add field` merging a hand-edited router.
+
+The project holds Author and Post (Post refers to Author) plus a Comment referring
+to Post. Before each run a pristine copy is laid down (not timed).
+
+Usage: python bench/bench_lifecycle.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from timing import report, time_command
+
+TARGET = 1.0  # seconds, median of the whole process (as for add resource, + margin)
+
+RESOURCES = (
+    ("Author", "name:str{100}:index"),
+    ("Post", "title:str{200}:index", "body:text", "author:ref:Author"),
+    ("Comment", "post:ref:Post", "text:text"),
+)
+COMMANDS = {
+    "remove resource Comment": ("remove", "resource", "Comment"),
+    "rename field Post title headline": (
+        "rename",
+        "field",
+        "Post",
+        "title",
+        "headline",
+    ),
+    "rename resource Post Article": ("rename", "resource", "Post", "Article"),
+    "add field Post views:int? (router merged)": ("add", "field", "Post", "views:int?"),
+}
+HAND_EDIT = (
+    '\n\n@router.get("/stats/owner")\nasync def owner() -> str:\n    return "me"\n'
+)
+
+
+def _pristine(fastgen: str, parent: Path) -> Path:
+    subprocess.run(
+        [fastgen, "new", "project", "demo", "--path", str(parent), "--no-git"],
+        check=True,
+        capture_output=True,
+    )
+    project = parent / "demo"
+    for spec in RESOURCES:
+        subprocess.run(
+            [fastgen, "add", "resource", *spec],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+    router = project / "app/posts/router.py"
+    router.write_text(router.read_text() + HAND_EDIT)
+    subprocess.run(
+        [fastgen, "sync", "--keep-edits"], cwd=project, check=True, capture_output=True
+    )
+    return project
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    if runs < 1:
+        parser.error("--runs must be at least 1")
+    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    verdicts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pristine = _pristine(fastgen, Path(tmp) / "pristine")
+        target = Path(tmp) / "run" / "demo"
+
+        def reset(_: int) -> None:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(pristine, target, symlinks=True)
+
+        for label, args in COMMANDS.items():
+            command = [fastgen, *args]
+            time_command(command, runs=1, cwd=target, before_each=reset)  # warm-up
+            timings = time_command(command, runs=runs, cwd=target, before_each=reset)
+            verdicts.append(report(f"fastgen {label}", timings, TARGET))
+    return 0 if all(verdicts) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
