@@ -14,7 +14,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fastgen import __version__
-from fastgen.manifest import MANIFEST_PATH, Manifest, ResourceRecord, load_manifest
+from fastgen.manifest import (
+    BASES_PATH,
+    MANIFEST_PATH,
+    Manifest,
+    ResourceRecord,
+    load_manifest,
+)
 from fastgen.naming import Names
 from fastgen.plan import Action
 from fastgen.project_config import ProjectConfig
@@ -316,7 +322,8 @@ def _render_problems(
     differs = [
         change.path
         for change in plan.changes
-        if change.action is not Action.IDENTICAL and change.path != MANIFEST_PATH
+        if change.action is not Action.IDENTICAL
+        and change.path not in (MANIFEST_PATH, BASES_PATH)
     ]
     if not differs:
         return []  # the new version writes the same bytes

@@ -177,6 +177,66 @@ def test_rename_is_remove_plus_add_with_a_warning() -> None:
     assert result.summary == "add tagline, drop subtitle"
 
 
+def _renamed(spec: ResourceSpec, old: str, new: str) -> ResourceSpec:
+    fields = [
+        f.model_copy(update={"name": new, "renamed_from": old}) if f.name == old else f
+        for f in spec.fields
+    ]
+    return ResourceSpec.model_validate(spec.model_dump() | {"fields": fields})
+
+
+def test_renamed_from_renames_in_place_and_renames_what_is_named_after_it() -> None:
+    result = diff_specs(post(*BASE), _renamed(post(*BASE), "code", "ref_code"), TARGETS)
+    assert result.kinds() == [
+        (A.DROP_INDEX, "ix_posts_code"),
+        (A.DROP_CONSTRAINT, "uq_posts_owner_id_code"),
+        (A.RENAME_COLUMN, "code"),
+        (A.ADD_CONSTRAINT, "uq_posts_owner_id_ref_code"),
+        (A.ADD_INDEX, "ix_posts_ref_code"),
+    ]
+    assert result.renames == {"code": "ref_code"}
+    assert result.warnings == ()
+    assert result.summary == "rename code to ref_code"
+
+
+def test_a_renamed_ref_renames_its_column_and_keeps_its_target_silently() -> None:
+    old = post(*BASE, "author:ref:Author")
+    result = diff_specs(old, _renamed(old, "author", "writer"), TARGETS)
+    assert (A.RENAME_COLUMN, "author_id") in result.kinds()
+    assert result.renames == {"author_id": "writer_id"}
+    assert all(not change.review for change in result.changes)
+    assert result.warnings == ()
+
+
+def test_a_stale_renamed_from_is_ignored() -> None:
+    applied = _renamed(post(*BASE), "code", "ref_code")
+    assert diff_specs(applied, applied, TARGETS).is_empty
+    both = post(*BASE[:-1], "ref_code:str{12}?:index:unique", "code:str{5}?")
+    fields = [
+        f.model_copy(update={"renamed_from": "code"}) if f.name == "ref_code" else f
+        for f in both.fields
+    ]
+    again = ResourceSpec.model_validate(both.model_dump() | {"fields": fields})
+    assert diff_specs(applied, again, TARGETS).renames == {}  # both names exist
+
+
+def test_the_rename_migration_reverses_the_rename() -> None:
+    rendered = render_update_migration(
+        post(*BASE),
+        _renamed(post(*BASE), "rank", "position"),
+        targets=TARGETS,
+        revision="abc",
+        down_revision=None,
+        header="# header",
+    )
+    assert rendered is not None
+    upgrade, downgrade = rendered.text.split("def downgrade")
+    assert '"rank",\n            new_column_name="position"' in upgrade
+    assert '"position",\n            new_column_name="rank"' in downgrade
+    # the index on the renamed column is made in a block after the rename
+    assert upgrade.count("with op.batch_alter_table") == 2
+
+
 def test_longer_string_is_a_silent_type_change() -> None:
     result = diff(*replace("title", "title:str{300}"))
     assert result.kinds() == [(A.ALTER_TYPE, "title")]
