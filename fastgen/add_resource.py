@@ -639,6 +639,26 @@ def _check_field_in_project(
         )
 
 
+@dataclass(frozen=True)
+class _WiringTargets:
+    """Where a resource is wired: the router it is included in, the models module
+    it is registered in, and the resource's own package (``app.posts``)."""
+
+    router: RouterTarget
+    models_path: str
+    package: str
+
+    @classmethod
+    def of(
+        cls, config: ProjectConfig, spec: ResourceSpec, router: str | None
+    ) -> _WiringTargets:
+        return cls(
+            RouterTarget.parse(router or config.api_router).located(config),
+            config.module_path(config.models_module),
+            f"{config.app_package}.{spec.names.plural_snake}",
+        )
+
+
 def _wiring_edits(
     config: ProjectConfig,
     spec: ResourceSpec,
@@ -652,27 +672,25 @@ def _wiring_edits(
     """
     from fastgen.wiring import register_model, wire_router
 
-    plural = spec.names.plural_snake
-    target = RouterTarget.parse(router or config.api_router).located(config)
-    models_path = config.module_path(config.models_module)
-    package = config.app_package
-    api_source = sources.get(target.path) or _read_source(
-        config.root, target.path, "--router"
+    at = _WiringTargets.of(config, spec, router)
+    api_path, models_path = at.router.path, at.models_path
+    api_source = sources.get(api_path) or _read_source(
+        config.root, api_path, "--router"
     )
     models_source = sources.get(models_path) or _read_source(
         config.root, models_path, "models_module"
     )
     return {
-        target.path: wire_router(
+        api_path: wire_router(
             api_source,
-            module=f"{package}.{plural}.router",
-            alias=f"{plural}_router",
-            target=target.attribute,
-            path=target.path,
+            module=f"{at.package}.router",
+            alias=f"{spec.names.plural_snake}_router",
+            target=at.router.attribute,
+            path=api_path,
         ),
         models_path: register_model(
             models_source,
-            module=f"{package}.{plural}.models",
+            module=f"{at.package}.models",
             name=spec.names.class_name,
             path=models_path,
         ),
@@ -686,23 +704,24 @@ def unwiring_edits(
     *,
     sources: dict[str, str],
 ) -> dict[str, str]:
-    """The router and models modules without ``spec``'s router and model.
+    """The router and models modules without ``spec``'s router and model (a file
+    that is gone has nothing to unwire).
 
     ``sources`` holds files already edited in this plan, read instead of the disk.
     """
     from fastgen.wiring import unregister_model, unwire_router
 
-    package = f"{config.app_package}.{spec.names.plural_snake}"
-    router_path = RouterTarget.parse(router or config.api_router).located(config).path
-    models_path = config.module_path(config.models_module)
+    at = _WiringTargets.of(config, spec, router)
     files = {}
-    api_source = sources.get(router_path) or read_exact(config.root / router_path)
+    api_source = sources.get(at.router.path) or read_exact(config.root / at.router.path)
     if api_source is not None:
-        files[router_path] = unwire_router(api_source, module=f"{package}.router")
-    models_source = sources.get(models_path) or read_exact(config.root / models_path)
+        files[at.router.path] = unwire_router(api_source, module=f"{at.package}.router")
+    models_source = sources.get(at.models_path) or read_exact(
+        config.root / at.models_path
+    )
     if models_source is not None:
-        files[models_path] = unregister_model(
-            models_source, module=f"{package}.models", name=spec.names.class_name
+        files[at.models_path] = unregister_model(
+            models_source, module=f"{at.package}.models", name=spec.names.class_name
         )
     return files
 

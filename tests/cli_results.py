@@ -1,11 +1,14 @@
-"""Reading CLI results in tests: exit codes, one-line errors, plan tables, trees."""
+"""Reading CLI results in tests: exit codes, one-line errors, plan tables, trees;
+and the generated projects they run in."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
-from typer.testing import Result
+import pytest
+from typer.testing import CliRunner, Result
 
 Snapshot = dict[str, bytes | None]
 
@@ -58,3 +61,24 @@ def plan_actions(stdout: str) -> dict[str, str]:
         if match:
             found[match.group(2)] = match.group(1)
     return found
+
+
+def generated(parent: Path, name: str, *commands: list[str]) -> Path:
+    """A new project ``name`` under ``parent`` after the fastgen ``commands``."""
+    from fastgen.cli import app
+
+    runner = CliRunner()
+    ok(runner.invoke(app, ["new", "project", name, "--path", str(parent)]))
+    for command in commands:
+        ok(runner.invoke(app, [*command, "--project", str(parent / name)]))
+    return parent / name
+
+
+def working_copy(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A private copy of ``pristine`` under ``tmp_path``, as the working directory."""
+    root = tmp_path / pristine.name
+    shutil.copytree(pristine, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return root

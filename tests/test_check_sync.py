@@ -18,7 +18,15 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from fastgen.cli import app
-from tests.cli_results import fails, ok, plan_actions, snapshot, stopped_by_conflicts
+from tests.cli_results import (
+    fails,
+    generated,
+    ok,
+    plan_actions,
+    snapshot,
+    stopped_by_conflicts,
+    working_copy,
+)
 
 AUTHOR = ["add", "resource", "Author", "name:str{100}:index"]
 POST = [
@@ -99,13 +107,7 @@ def _posts_migration(root: Path) -> Path:
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated project with Author and Post (Post refers to Author); tests copy
     it, never change it."""
-    parent = tmp_path_factory.mktemp("blog")
-    runner = CliRunner()
-    ok(runner.invoke(app, ["new", "project", "blog", "--path", str(parent)]))
-    root = parent / "blog"
-    ok(runner.invoke(app, [*AUTHOR, "--project", str(root)]))
-    ok(runner.invoke(app, [*POST, "--project", str(root)]))
-    return root
+    return generated(tmp_path_factory.mktemp("blog"), "blog", AUTHOR, POST)
 
 
 @pytest.fixture
@@ -113,10 +115,7 @@ def project(
     cli: CliRunner, tmp_path: Path, blog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """A private copy of the blog project, as the working directory."""
-    root = tmp_path / "blog"
-    shutil.copytree(blog, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return root
+    return working_copy(blog, tmp_path, monkeypatch)
 
 
 # ---------------------------------------------------------------- check: exit 0

@@ -54,16 +54,17 @@ class Project:
             pytest.fail(f"step {previous!r} did not complete")
         self.done.append(name)
 
-    def healthy(self) -> None:
+    def healthy(self, *, new_revision: bool = True) -> None:
         """check exits 0; both databases at head, matching the models, the newest
-        revision reversible; the project's own suite passes."""
+        revision (when the step wrote one) reversible; the project's suite passes."""
         self.fastgen("check")
         for url in (self.sqlite, self.postgres):
             alembic(self.root, url, "upgrade", "head")
             checked = alembic(self.root, url, "check")
             assert NO_NEW_OPERATIONS in checked.stdout + checked.stderr
-            alembic(self.root, url, "downgrade", "-1")
-            alembic(self.root, url, "upgrade", "head")
+            if new_revision:
+                alembic(self.root, url, "downgrade", "-1")
+                alembic(self.root, url, "upgrade", "head")
         suite = run(self.root, "pytest", "-q", "-x", "-p", "no:cacheprovider")
         assert " passed" in suite.stdout and "failed" not in suite.stdout
 
@@ -148,7 +149,7 @@ def test_2_an_edited_migration_is_not_drift(walk: Project) -> None:
             "def upgrade() -> None:\n    # reviewed by hand: nothing to backfill\n",
         )
     )
-    walk.healthy()
+    walk.healthy(new_revision=False)
 
 
 def test_3_renames_keep_the_rows(walk: Project) -> None:

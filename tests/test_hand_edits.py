@@ -5,7 +5,6 @@ CLI level; tests/test_e2e_lifecycle.py runs the merged projects' own suites."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,7 +13,14 @@ from typer.testing import CliRunner
 
 from fastgen.cli import app
 from fastgen.merge import MINE_MARKER, THEIRS_MARKER
-from tests.cli_results import ok, plan_actions, snapshot, stopped_by_conflicts
+from tests.cli_results import (
+    generated,
+    ok,
+    plan_actions,
+    snapshot,
+    stopped_by_conflicts,
+    working_copy,
+)
 
 RECIPE = ["add", "resource", "Recipe", "title:str{200}:index", "body:text"]
 ADD_CALORIES = ["add", "field", "Recipe", "calories:int?"]
@@ -32,21 +38,14 @@ LIST_DESCRIPTION = (
 
 @pytest.fixture(scope="module")
 def kitchen(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp("kitchen")
-    runner = CliRunner()
-    ok(runner.invoke(app, ["new", "project", "kitchen", "--path", str(parent)]))
-    ok(runner.invoke(app, [*RECIPE, "--project", str(parent / "kitchen")]))
-    return parent / "kitchen"
+    return generated(tmp_path_factory.mktemp("kitchen"), "kitchen", RECIPE)
 
 
 @pytest.fixture
 def project(
     cli: CliRunner, tmp_path: Path, kitchen: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    root = tmp_path / "kitchen"
-    shutil.copytree(kitchen, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return root
+    return working_copy(kitchen, tmp_path, monkeypatch)
 
 
 def _append(path: Path, text: str) -> None:

@@ -5,14 +5,21 @@ The migrations it writes run on SQLite and PostgreSQL in tests/test_e2e_lifecycl
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from fastgen.cli import app
-from tests.cli_results import Snapshot, fails, ok, plan_actions, snapshot
+from tests.cli_results import (
+    Snapshot,
+    fails,
+    generated,
+    ok,
+    plan_actions,
+    snapshot,
+    working_copy,
+)
 
 AUTHOR = ["add", "resource", "Author", "name:str{100}:index"]
 POST = [
@@ -36,19 +43,14 @@ def _outside_versions(tree: Snapshot) -> Snapshot:
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp("fresh")
-    ok(CliRunner().invoke(app, ["new", "project", "blog", "--path", str(parent)]))
-    return parent / "blog"
+    return generated(tmp_path_factory.mktemp("fresh"), "blog")
 
 
 @pytest.fixture
 def project(
     cli: CliRunner, tmp_path: Path, fresh: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    root = tmp_path / "blog"
-    shutil.copytree(fresh, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return root
+    return working_copy(fresh, tmp_path, monkeypatch)
 
 
 def test_add_then_remove_leaves_the_tree_as_it_was(

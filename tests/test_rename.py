@@ -4,7 +4,6 @@ SQLite and PostgreSQL in tests/test_e2e_sync.py and tests/test_e2e_lifecycle.py.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from fastgen.cli import app
-from tests.cli_results import fails, ok, plan_actions, snapshot
+from tests.cli_results import fails, generated, ok, plan_actions, snapshot, working_copy
 
 RESOURCES = [
     ["add", "resource", "Author", "name:str{100}:index"],
@@ -31,22 +30,14 @@ RESOURCES = [
 
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp("blog")
-    runner = CliRunner()
-    ok(runner.invoke(app, ["new", "project", "blog", "--path", str(parent)]))
-    for command in RESOURCES:
-        ok(runner.invoke(app, [*command, "--project", str(parent / "blog")]))
-    return parent / "blog"
+    return generated(tmp_path_factory.mktemp("blog"), "blog", *RESOURCES)
 
 
 @pytest.fixture
 def project(
     cli: CliRunner, tmp_path: Path, blog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    root = tmp_path / "blog"
-    shutil.copytree(blog, root, symlinks=True)
-    monkeypatch.chdir(root)
-    return root
+    return working_copy(blog, tmp_path, monkeypatch)
 
 
 def _spec(root: Path, name: str) -> dict[str, object]:
