@@ -402,7 +402,7 @@ def init(
     """Adopt an existing FastAPI project so `add resource` works in it.
 
     Adds the core modules a resource needs (database, auth, errors, responses,
-    Alembic) only where missing, and writes [tool.fastgen] into pyproject.toml.
+    Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
     """
     from fastgen.init import plan_init
 
