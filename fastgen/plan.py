@@ -33,16 +33,19 @@ class FileChange:
     new: str
     old: str | None = None
 
-    def diff(self) -> str:
-        """A unified diff from the file on disk to what fastgen would write."""
-        return "".join(
-            difflib.unified_diff(
-                (self.old or "").splitlines(keepends=True),
-                self.new.splitlines(keepends=True),
-                fromfile=f"a/{self.path}" if self.old is not None else "/dev/null",
-                tofile=f"b/{self.path}",
+    def diff(self, *, reverse: bool = False) -> str:
+        """A unified diff from the file on disk to what fastgen would write.
+
+        ``reverse`` diffs the other way, so hand edits show as ``+`` lines.
+        """
+        disk = (self.old or "").splitlines(keepends=True)
+        ours = self.new.splitlines(keepends=True)
+        disk_name = f"a/{self.path}" if self.old is not None else "/dev/null"
+        if reverse:
+            return "".join(
+                difflib.unified_diff(ours, disk, f"a/{self.path}", f"b/{self.path}")
             )
-        )
+        return "".join(difflib.unified_diff(disk, ours, disk_name, f"b/{self.path}"))
 
 
 @dataclass(frozen=True)
