@@ -15,7 +15,6 @@ from fastgen.plan import Action, Plan
 _STYLES = {
     Action.CREATE: "green",
     Action.UPDATE: "yellow",
-    Action.IDENTICAL: "dim",
     Action.CONFLICT: "bold red",
 }
 
@@ -42,15 +41,22 @@ def show_new_project(console: Console, result: NewProject) -> None:
 
 
 def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
-    """One line per file; with ``dry_run``, the diffs of updates and conflicts."""
+    """One line per file that changes, a count of the rest; diffs with ``dry_run``."""
     if plan.is_noop:
         console.print("Nothing to do: every file is already up to date.")
         return
     table = Table(show_header=False, box=None, pad_edge=False)
+    unchanged = 0
     for change in plan.changes:
+        if change.action is Action.IDENTICAL:
+            unchanged += 1
+            continue
         style = _STYLES[change.action]
         table.add_row(f"[{style}]{change.action.value:>9}[/{style}]", change.path)
     console.print(table)
+    if unchanged:
+        files = "file" if unchanged == 1 else "files"
+        console.print(f"[dim]{unchanged} {files} unchanged[/dim]")
     if not dry_run:
         return
     for change in plan.changes:
