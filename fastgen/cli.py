@@ -136,6 +136,10 @@ def new_project(
         bool,
         typer.Option("--dry-run", help="Show what would be created; write nothing."),
     ] = False,
+    no_git: Annotated[
+        bool,
+        typer.Option("--no-git", help="Skip git init and the first commit."),
+    ] = False,
 ) -> None:
     """Create a runnable, tested FastAPI project.
 
@@ -146,7 +150,12 @@ def new_project(
     from fastgen.report import show_new_project
 
     result = create_project(
-        name, parent=path, db=db, interactive=interactive, dry_run=dry_run
+        name,
+        parent=path,
+        db=db,
+        interactive=interactive,
+        dry_run=dry_run,
+        git=not no_git,
     )
     show_new_project(console, result)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -19,8 +20,19 @@ _STYLES = {
 }
 
 
+# The Install, Run and Test commands of the generated README, in its words.
+NEXT_STEPS = (
+    ("python -m venv .venv", ""),
+    ("source .venv/bin/activate", ""),
+    ('pip install -e ".[dev]"', "install"),
+    ("alembic upgrade head", "migrate"),
+    ("uvicorn app.main:app --reload --no-access-log", "run"),
+    ("pytest", "test"),
+)
+
+
 def show_new_project(console: Console, result: NewProject) -> None:
-    """List the files created and the next three commands."""
+    """List the files created, what git did, and the commands to run next."""
     verb = "Would create" if result.dry_run else "Created"
     tree = Tree(f"[bold]{verb} {result.target}[/bold] ({len(result.files)} files)")
     for path in result.files:
@@ -29,15 +41,14 @@ def show_new_project(console: Console, result: NewProject) -> None:
     if result.dry_run:
         console.print("[yellow]Dry run: nothing was written.[/yellow]")
         return
-    steps = "\n".join(
-        [
-            f"cd {result.target}",
-            "python -m pip install -e '.[dev]'   # install",
-            "uvicorn app.main:app --reload      # run",
-            "pytest                             # test",
-        ]
-    )
-    console.print(Panel(steps, title="Next steps", expand=False))
+    if result.git_note:
+        console.print(result.git_note)
+    width = max(len(command) for command, _ in NEXT_STEPS)
+    steps = [f"cd {result.target}"] + [
+        f"{command:<{width}}  # {what}" if what else command
+        for command, what in NEXT_STEPS
+    ]
+    console.print(Panel(escape("\n".join(steps)), title="Next steps", expand=False))
 
 
 def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
