@@ -11,6 +11,7 @@ import textwrap
 
 # The generated project's line length (black's default, ruff's E501).
 LINE_LENGTH = 88
+_NBSP = "\N{NO-BREAK SPACE}"  # textwrap breaks lines at spaces only
 
 
 def python_string(text: str, width: int = 60, *, parenthesised: bool = True) -> str:
@@ -55,9 +56,6 @@ def comment(text: str) -> str:
         unbroken, LINE_LENGTH - 2, break_long_words=False, break_on_hyphens=False
     )
     return "\n".join(f"# {line}".replace(_NBSP, " ") for line in lines)
-
-
-_NBSP = "\N{NO-BREAK SPACE}"  # textwrap breaks lines at spaces only
 
 
 def fit(expression: str, used: int) -> str:
