@@ -62,6 +62,4 @@ def _name_order(name: str) -> tuple[int, list[str | int], list[str | int]]:
 
 
 def _natural(text: str) -> list[str | int]:
-    return [
-        int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)
-    ]
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -48,14 +48,17 @@ def docstring_text(text: str, indent: int = 4) -> str:
     )
 
 
-def comment(text: str) -> str:
-    """``text`` as ``#`` comment lines within the line length; a command in
-    backticks stays on one line."""
+def comment(*lines: str) -> str:
+    """``lines`` as ``#`` comment lines; when one would pass the line length, all of
+    them as one paragraph wrapped to fit. A command in backticks stays whole."""
+    if all(len(line) + 2 <= LINE_LENGTH for line in lines):
+        return "\n".join(f"# {line}" for line in lines)
+    text = " ".join(lines)
     unbroken = re.sub(r"`[^`]*`", lambda code: code[0].replace(" ", _NBSP), text)
-    lines = textwrap.wrap(
+    wrapped = textwrap.wrap(
         unbroken, LINE_LENGTH - 2, break_long_words=False, break_on_hyphens=False
     )
-    return "\n".join(f"# {line}".replace(_NBSP, " ") for line in lines)
+    return "\n".join(f"# {line}".replace(_NBSP, " ") for line in wrapped)
 
 
 def fit(expression: str, used: int) -> str:
