@@ -342,13 +342,13 @@ def _render_problems(
 def _attach_diffs(
     config: ProjectConfig, record: ResourceRecord, problems: list[Problem]
 ) -> None:
-    """Replace each ``modified`` problem by one carrying the diff to restore it."""
+    """Replace each ``modified`` problem by one carrying its hand edits as a diff."""
     from fastgen.spec import load_spec_file
     from fastgen.sync import plan_resource_sync
 
     spec = load_spec_file(config.root / record.spec_file)
     plan = plan_resource_sync(config, spec)
-    diffs = {change.path: change.diff() for change in plan.changes}
+    diffs = {change.path: change.diff(reverse=True) for change in plan.changes}
     for index, problem in enumerate(problems):
         if problem.kind == "modified" and problem.path in diffs:
             problems[index] = Problem(

@@ -157,6 +157,10 @@ def new_project(
         bool,
         typer.Option("--dry-run", help="Show what would be created; write nothing."),
     ] = False,
+    no_git: Annotated[
+        bool,
+        typer.Option("--no-git", help="Skip git init and the first commit."),
+    ] = False,
 ) -> None:
     """Create a runnable, tested FastAPI project.
 
@@ -167,7 +171,12 @@ def new_project(
     from fastgen.report import show_new_project
 
     result = create_project(
-        name, parent=path, db=db, interactive=interactive, dry_run=dry_run
+        name,
+        parent=path,
+        db=db,
+        interactive=interactive,
+        dry_run=dry_run,
+        git=not no_git,
     )
     show_new_project(console, result)
 
@@ -592,7 +601,7 @@ def init(
     """Adopt an existing FastAPI project so `add resource` works in it.
 
     Adds the core modules a resource needs (database, auth, errors, responses,
-    Alembic) only where missing, and writes [tool.fastgen] into pyproject.toml.
+    Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
     """
     from fastgen.init import plan_init
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 
@@ -53,7 +54,12 @@ def _section(module: str, first_party: frozenset[str]) -> int:
     return 2 if top in first_party else 1
 
 
-def _name_order(name: str) -> tuple[int, str]:
-    if name.isupper() and len(name) > 1:
-        return (0, name)
-    return (1, name) if name[0].isupper() else (2, name)
+def _name_order(name: str) -> tuple[int, list[str | int], list[str | int]]:
+    """Constants, classes, then the rest; each case-insensitively in natural order
+    (``AnotherThing`` before ``AVeryThing``, ``Item2`` before ``Item10``)."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[0].isupper() else 2
+    return (kind, _natural(name.lower()), _natural(name))
+
+
+def _natural(text: str) -> list[str | int]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -22,6 +22,10 @@ PROJECT_MODULES = frozenset(
 _WORD = re.compile(r"[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
 _RESOURCE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*")
 _EXAMPLE = "e.g. BlogPost or blog_post"
+#: The longest spelling of a resource name (class, module, table) fastgen accepts:
+#: with field names up to ``spec.MAX_FIELD_NAME_LENGTH``, every generated line then
+#: fits black's and ruff's 88 columns (an enum class is resource + field name).
+MAX_NAME_LENGTH = 36
 
 _IRREGULAR = {
     "person": "people",
@@ -148,8 +152,16 @@ class Names:
         return names
 
     def _check_usable(self, given: str) -> None:
-        """Reject names that are Python keywords or shadow the project's modules."""
+        """Reject names that are too long, Python keywords or shadow the project's
+        modules."""
         spellings = (self.class_name, self.snake, self.plural_snake, self.plural_class)
+        longest = max(spellings, key=len)
+        if len(longest) > MAX_NAME_LENGTH:
+            raise FastgenError(
+                f"resource name {given!r} is too long: {longest!r} has "
+                f"{len(longest)} characters, at most {MAX_NAME_LENGTH}; choose a "
+                "shorter name"
+            )
         for spelling in spellings:
             if keyword.iskeyword(spelling):
                 raise FastgenError(

@@ -10,11 +10,13 @@ import keyword
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from fastgen import __version__
 from fastgen.dev_keys import write_dev_keys
 from fastgen.errors import FastgenError
 from fastgen.templates_dir import templates_dir
@@ -30,6 +32,7 @@ class NewProject:
     target: Path
     files: list[str]
     dry_run: bool
+    git_note: str | None = None
 
 
 def validate_project_name(name: str) -> str:
@@ -57,8 +60,13 @@ def create_project(
     db: Database | None = None,
     interactive: bool = False,
     dry_run: bool = False,
+    git: bool = True,
 ) -> NewProject:
-    """Render a new project named ``name`` under ``parent``."""
+    """Render a new project named ``name`` under ``parent``.
+
+    With ``git``, the project becomes a git repository with a first commit, unless
+    it is created inside one.
+    """
     validate_project_name(name)
     target = parent.resolve() / name
     _check_target(target)
@@ -74,6 +82,7 @@ def create_project(
         _render(rendered, name=name, db=db, interactive=interactive)
         write_dev_keys(rendered)
         files = _relative_files(rendered)
+        git_note = _first_commit(rendered, anchor) if git and not dry_run else None
         if not dry_run:
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
@@ -85,7 +94,7 @@ def create_project(
         ) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return NewProject(target=target, files=files, dry_run=dry_run)
+    return NewProject(target=target, files=files, dry_run=dry_run, git_note=git_note)
 
 
 def _check_target(target: Path) -> None:
@@ -133,3 +142,59 @@ def _relative_files(root: Path) -> list[str]:
     return sorted(
         path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()
     )
+
+
+def _first_commit(project: Path, anchor: Path) -> str:
+    """Make ``project`` a git repository with one commit; say what was done.
+
+    ``anchor`` is the existing directory the project is created in: inside a
+    repository the project belongs to that one. A git failure never fails the
+    command; the project is then left without a repository.
+    """
+    git = shutil.which("git")
+    if git is None:
+        return "git is not installed: the project is not a git repository"
+    if _git(git, anchor, "rev-parse", "--git-dir").returncode == 0:
+        return "created inside a git repository: no new repository, nothing committed"
+    message = f"Initial project from fastgen {__version__}"
+    steps = {
+        "init": ["init", "-q"],
+        "add": ["add", "-A"],
+        "commit": [*_fallback_identity(git, anchor), "commit", "-q", "-m", message],
+    }
+    for step, args in steps.items():
+        result = _git(git, project, *args)
+        if result.returncode != 0:
+            shutil.rmtree(project / ".git", ignore_errors=True)
+            output = (result.stderr or result.stdout).strip().splitlines() or ["?"]
+            return (
+                f"git {step} failed ({output[-1]}): the project is not a git "
+                "repository"
+            )
+    return f'git repository with a first commit: "{message}"'
+
+
+def _fallback_identity(git: str, cwd: Path) -> list[str]:
+    """``-c`` options naming fastgen as the author where git has no user configured.
+
+    Git's environment variables (``GIT_AUTHOR_NAME`` ...) still take precedence.
+    """
+    options = []
+    for key, value in (("user.name", "fastgen"), ("user.email", "fastgen@localhost")):
+        if _git(git, cwd, "config", "--get", key).returncode != 0:
+            options += ["-c", f"{key}={value}"]
+    return options
+
+
+def _git(git: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            [git, *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess([git, *args], 1, "", str(exc))

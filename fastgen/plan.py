@@ -34,17 +34,20 @@ class FileChange:
     new: str
     old: str | None = None
 
-    def diff(self) -> str:
-        """A unified diff from the file on disk to what fastgen would write."""
-        deleted = self.action is Action.DELETE
-        return "".join(
-            difflib.unified_diff(
-                (self.old or "").splitlines(keepends=True),
-                self.new.splitlines(keepends=True),
-                fromfile=f"a/{self.path}" if self.old is not None else "/dev/null",
-                tofile="/dev/null" if deleted else f"b/{self.path}",
+    def diff(self, *, reverse: bool = False) -> str:
+        """A unified diff from the file on disk to what fastgen would write.
+
+        ``reverse`` diffs the other way, so hand edits show as ``+`` lines.
+        """
+        disk = (self.old or "").splitlines(keepends=True)
+        ours = self.new.splitlines(keepends=True)
+        disk_name = f"a/{self.path}" if self.old is not None else "/dev/null"
+        if reverse:
+            return "".join(
+                difflib.unified_diff(ours, disk, f"a/{self.path}", f"b/{self.path}")
             )
-        )
+        ours_name = "/dev/null" if self.action is Action.DELETE else f"b/{self.path}"
+        return "".join(difflib.unified_diff(disk, ours, disk_name, ours_name))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from jinja2 import (
 )
 
 from fastgen import __version__
+from fastgen.pysource import docstring_text, fit, python_string
 from fastgen.templates_dir import templates_dir
 
 
@@ -49,22 +50,9 @@ def _environment() -> Environment:
     environment.filters["py"] = repr
     environment.filters["pystr"] = python_string
     environment.filters["a"] = with_article
+    environment.filters["doc"] = docstring_text
+    environment.filters["fit"] = fit
     return environment
-
-
-def python_string(text: str, width: int = 60) -> str:
-    """A string literal; long text becomes parenthesised implicit concatenation,
-    which black keeps, so generated lines stay within the line length."""
-    if len(repr(text)) <= width:
-        return repr(text)
-    chunks: list[str] = []
-    for word in text.split(" "):
-        if chunks and len(chunks[-1]) + len(word) <= width:
-            chunks[-1] += word + " "
-        else:
-            chunks.append(word + " ")
-    chunks[-1] = chunks[-1].removesuffix(" ")
-    return "(" + " ".join(repr(chunk) for chunk in chunks) + ")"
 
 
 def with_article(noun: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -15,14 +16,24 @@ from fastgen.plan import Action, Plan
 _STYLES = {
     Action.CREATE: "green",
     Action.UPDATE: "yellow",
-    Action.IDENTICAL: "dim",
     Action.CONFLICT: "bold red",
     Action.DELETE: "red",
 }
 
 
+# The Install, Run and Test commands of the generated README, in its words.
+NEXT_STEPS = (
+    ("python -m venv .venv", ""),
+    ("source .venv/bin/activate", ""),
+    ('pip install -e ".[dev]"', "install"),
+    ("alembic upgrade head", "migrate"),
+    ("uvicorn app.main:app --reload --no-access-log", "run"),
+    ("pytest", "test"),
+)
+
+
 def show_new_project(console: Console, result: NewProject) -> None:
-    """List the files created and the next three commands."""
+    """List the files created, what git did, and the commands to run next."""
     verb = "Would create" if result.dry_run else "Created"
     tree = Tree(f"[bold]{verb} {result.target}[/bold] ({len(result.files)} files)")
     for path in result.files:
@@ -31,27 +42,33 @@ def show_new_project(console: Console, result: NewProject) -> None:
     if result.dry_run:
         console.print("[yellow]Dry run: nothing was written.[/yellow]")
         return
-    steps = "\n".join(
-        [
-            f"cd {result.target}",
-            "python -m pip install -e '.[dev]'   # install",
-            "uvicorn app.main:app --reload      # run",
-            "pytest                             # test",
-        ]
-    )
-    console.print(Panel(steps, title="Next steps", expand=False))
+    if result.git_note:
+        console.print(result.git_note)
+    width = max(len(command) for command, _ in NEXT_STEPS)
+    steps = [f"cd {result.target}"] + [
+        f"{command:<{width}}  # {what}" if what else command
+        for command, what in NEXT_STEPS
+    ]
+    console.print(Panel(escape("\n".join(steps)), title="Next steps", expand=False))
 
 
 def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
-    """One line per file; with ``dry_run``, the diffs of updates and conflicts."""
+    """One line per file that changes, a count of the rest; diffs with ``dry_run``."""
     if plan.is_noop:
         console.print("Nothing to do: every file is already up to date.")
         return
     table = Table(show_header=False, box=None, pad_edge=False)
+    unchanged = 0
     for change in plan.changes:
+        if change.action is Action.IDENTICAL:
+            unchanged += 1
+            continue
         style = _STYLES[change.action]
         table.add_row(f"[{style}]{change.action.value:>9}[/{style}]", change.path)
     console.print(table)
+    if unchanged:
+        files = "file" if unchanged == 1 else "files"
+        console.print(f"[dim]{unchanged} {files} unchanged[/dim]")
     if not dry_run:
         return
     for change in plan.changes:

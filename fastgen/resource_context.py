@@ -14,6 +14,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from fastgen.naming import Names
+from fastgen.pysource import python_string
 from fastgen.spec import FieldSpec, FieldType, ResourceSpec
 
 EMAIL_LENGTH = 320
@@ -239,7 +240,7 @@ class FieldView:
             args += [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
         elif kind is FieldType.FLOAT:
             args.append("allow_inf_nan=False")
-        args.append(f"description={self.description!r}")
+        args.append(f"description={python_string(self.description)}")
         args.append(f"examples=[{self.example_literal}]")
         return args
 
@@ -368,7 +369,7 @@ def _literal(value: object) -> str:
         return f"uuid.UUID({str(value)!r})"
     if isinstance(value, dict | list):
         return json.dumps(value, sort_keys=True)
-    return repr(value)
+    return python_string(value) if isinstance(value, str) else repr(value)
 
 
 def _decimal_sample(precision: int, scale: int, variant: int) -> str:
@@ -488,4 +489,4 @@ def _compare_default(view: FieldView, actual: str) -> str:
         return f"assert {actual}[{key}] == {str(value)!r}"
     if isinstance(value, dict | list):
         return f"assert {actual}[{key}] == {json.dumps(value, sort_keys=True)}"
-    return f"assert {actual}[{key}] == {value!r}"
+    return f"assert {actual}[{key}] == {_literal(value)}"

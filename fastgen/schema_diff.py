@@ -32,7 +32,8 @@ from enum import StrEnum
 from uuid import UUID
 
 from fastgen.errors import FastgenError
-from fastgen.render import python_string, render_template
+from fastgen.pysource import python_string
+from fastgen.render import render_template
 from fastgen.resource_context import FieldView, Target, field_views
 from fastgen.spec import FieldType, ResourceSpec
 

@@ -135,6 +135,8 @@ _FILE_FIELD_KEYS = (
     "renamed_from",
 )
 _FILE_TOP_KEYS = ("name", "owned", "ejected", "fields")
+#: Longest field name; see ``naming.MAX_NAME_LENGTH``.
+MAX_FIELD_NAME_LENGTH = 44
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
@@ -150,6 +152,11 @@ def _check_field_name(name: str) -> None:
     """Raise ``ValueError`` naming the rule ``name`` breaks, if any."""
     if not name:
         raise ValueError("missing field name (write it as name:type, e.g. title:str)")
+    if len(name) > MAX_FIELD_NAME_LENGTH:
+        raise ValueError(
+            f"field name {name!r} is too long: {len(name)} characters, at most "
+            f"{MAX_FIELD_NAME_LENGTH}; choose a shorter name"
+        )
     if not _IDENTIFIER.fullmatch(name) or name[0].isdigit():
         raise ValueError(
             f"{name!r} is not a valid field name: use lowercase letters, digits and "

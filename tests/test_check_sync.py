@@ -191,7 +191,7 @@ def test_check_reports_a_hand_edit_with_a_diff(cli: CliRunner, project: Path) ->
     assert "fastgen sync --force" in output
     assert "fastgen sync --keep-edits" in output
     assert "fastgen eject Post service" in output
-    assert "-HAND_EDIT = 1" in output  # the unified diff back to fastgen's version
+    assert "+HAND_EDIT = 1" in output  # from what fastgen writes to the disk
     (problem,) = _problems(cli)
     assert problem["resource"] == "Post"
     assert problem["kind"] == "modified"
@@ -199,8 +199,12 @@ def test_check_reports_a_hand_edit_with_a_diff(cli: CliRunner, project: Path) ->
     assert problem["diff"].startswith(
         "--- a/app/posts/service.py\n+++ b/app/posts/service.py\n@@"
     )
-    removed = [line for line in problem["diff"].splitlines() if line.startswith("-")]
-    assert removed == ["--- a/app/posts/service.py", "-HAND_EDIT = 1"]
+    changed = [line for line in problem["diff"].splitlines() if line[0] in "+-"]
+    assert changed == [
+        "--- a/app/posts/service.py",
+        "+++ b/app/posts/service.py",
+        "+HAND_EDIT = 1",
+    ]
 
 
 def test_check_reports_every_hand_edited_file(cli: CliRunner, project: Path) -> None:

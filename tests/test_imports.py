@@ -36,3 +36,14 @@ def test_an_adopted_projects_package_is_first_party() -> None:
         "\n"
         "from myservice.core.db import SessionDep"
     )
+
+
+def test_names_sort_case_insensitively_in_natural_order() -> None:
+    """As ``ruff check --select I`` orders them (checked with ruff 0.8+)."""
+    imports = ImportSet()
+    imports.add("m", "Item10", "Item2", "AVery", "Another", "b2", "b10", "ITEM_9")
+    imports.add("m", "ITEM_10", "ITEM_A", "Bx", "bX")
+    assert imports.render() == (
+        "from m import ITEM_9, ITEM_10, ITEM_A, Another, AVery, Bx, Item2, Item10, "
+        "b2, b10, bX"
+    )

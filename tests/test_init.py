@@ -8,10 +8,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from fastgen.add_resource import plan_add_resource
 from fastgen.apply import apply_plan
 from fastgen.check import check_project
+from fastgen.cli import app
 from fastgen.errors import FastgenError
 from fastgen.init import InitPlan, plan_init
 from fastgen.plan import Action
@@ -390,3 +392,10 @@ def test_check_finds_the_wiring_of_a_src_layout_project(tmp_path: Path) -> None:
     report = check_project(find_project(tmp_path))
     assert report.problems == []
     assert report.resources == 1
+
+
+def test_help_names_the_table_it_writes() -> None:
+    result = CliRunner().invoke(app, ["init", "--help"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "writes [tool.fastgen] into pyproject.toml" in text

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from fastgen.errors import FastgenError
-from fastgen.naming import Names, pluralize
+from fastgen.naming import MAX_NAME_LENGTH, Names, pluralize
 
 
 @pytest.mark.parametrize(
@@ -190,6 +190,7 @@ def test_pluralize_last_word_keeps_case(word: str, plural: str) -> None:
         ("Health", "clash with the project's own 'health' module"),
         ("Test", "clash with the project's own 'tests' module"),
         ("migration", "clash with the project's own 'migrations' module"),
+        ("A" + "b" * 35, "'a" + "b" * 35 + "s' has 37 characters, at most 36"),
     ],
 )
 def test_invalid_resource_names(given: str, problem: str) -> None:
@@ -199,3 +200,8 @@ def test_invalid_resource_names(given: str, problem: str) -> None:
     assert problem in message
     assert "\n" not in message
     assert caught.value.exit_code == 2
+
+
+def test_the_longest_resource_name_is_accepted() -> None:
+    names = Names.from_name("VeryLongResourceNameForTesting")
+    assert len(names.plural_snake) == MAX_NAME_LENGTH

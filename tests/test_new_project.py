@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import jwt
 import pytest
 from typer.testing import CliRunner
 
+from fastgen import __version__
 from fastgen.cli import app
 from fastgen.new_project import validate_project_name
+from fastgen.report import NEXT_STEPS
 
 
 def _tree(root: Path) -> list[str]:
@@ -103,7 +107,10 @@ def test_new_project_writes_template_keys_and_summary(
         assert (project / expected).is_file(), expected
         assert expected in result.stdout
     assert "Next steps" in result.stdout
-    assert "uvicorn app.main:app" in result.stdout
+    readme = [line.partition("#")[0].strip() for line in (project / "README.md").open()]
+    for command, _ in NEXT_STEPS:
+        assert command in result.stdout
+        assert command in readme, f"{command!r} is not a command of the README"
     env = (project / ".env").read_text()
     assert "DATABASE_URL=postgresql+asyncpg://" in env
     assert "keys/dev-private.jwk.json" in (project / ".gitignore").read_text()
@@ -152,3 +159,79 @@ def test_token_outside_a_project_fails_clearly(cli: CliRunner) -> None:
     result = cli.invoke(app, ["token", "--sub", "alice"])
     assert result.exit_code == 2
     assert "no fastgen project found" in result.stderr
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def no_git_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine whose git has no user, and no repository above ``tmp_path``."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.delenv(f"GIT_{name}_NAME", raising=False)
+        monkeypatch.delenv(f"GIT_{name}_EMAIL", raising=False)
+    monkeypatch.delenv("EMAIL", raising=False)
+    assert _git(tmp_path, "rev-parse", "--git-dir").returncode != 0
+    assert _git(tmp_path, "config", "user.name").returncode != 0
+
+
+@needs_git
+@pytest.mark.usefixtures("no_git_user")
+def test_new_project_is_a_repository_with_a_first_commit(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    result = cli.invoke(app, ["new", "project", "blog"])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "blog"
+    log = _git(project, "log", "--format=%s|%an").stdout.splitlines()
+    assert log == [f"Initial project from fastgen {__version__}|fastgen"]
+    assert _git(project, "status", "--porcelain").stdout == ""
+    committed = _git(project, "ls-files").stdout.splitlines()
+    assert "keys/dev-jwks.json" in committed
+    assert "keys/dev-private.jwk.json" not in committed
+    assert ".env" not in committed
+    assert "first commit" in result.stdout
+
+
+@needs_git
+@pytest.mark.usefixtures("no_git_user")
+def test_no_git_option_leaves_git_alone(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["new", "project", "blog", "--no-git"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "blog/.git").exists()
+    assert "repository" not in result.stdout
+
+
+@needs_git
+@pytest.mark.usefixtures("no_git_user")
+def test_a_project_inside_a_repository_is_not_a_repository_of_its_own(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    assert _git(outer, "init", "-q").returncode == 0
+    result = cli.invoke(app, ["new", "project", "blog", "--path", "outer/apps"])
+    assert result.exit_code == 0, result.output
+    assert not (outer / "apps/blog/.git").exists()
+    assert _git(outer, "rev-list", "--all").stdout == ""  # nothing committed
+    assert "inside a git repository" in result.stdout
+
+
+def test_without_git_the_project_is_created_with_a_note(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    result = cli.invoke(app, ["new", "project", "blog"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "blog/app/main.py").is_file()
+    assert not (tmp_path / "blog/.git").exists()
+    assert "git is not installed" in result.stdout

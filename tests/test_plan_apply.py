@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from fastgen.apply import apply_plan
 from fastgen.errors import FastgenError
 from fastgen.plan import Action, content_hash, make_plan
+from fastgen.report import show_plan
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -60,6 +62,27 @@ def test_each_file_gets_the_action_its_disk_state_implies(project: Path) -> None
     assert [c.path for c in plan.conflicts] == ["app/edited.py"]
     assert not plan.is_noop
     assert "-edited by hand\n+new render\n" in plan.conflicts[0].diff()
+    assert "-new render\n+edited by hand\n" in plan.conflicts[0].diff(reverse=True)
+
+
+def test_show_plan_lists_only_changes_and_counts_the_rest(project: Path) -> None:
+    (project / "app/same_too.py").write_text("same\n")
+    plan = make_plan(
+        project,
+        RENDERED | {"app/same_too.py": "same\n"},
+        written_hashes=HASHES,
+        edited_in_place=frozenset({"app/api.py"}),
+    )
+    console = Console(record=True, width=120)
+    show_plan(console, plan, dry_run=False)
+    lines = console.export_text().splitlines()
+    assert [line.split() for line in lines] == [
+        ["update", "app/api.py"],
+        ["conflict", "app/edited.py"],
+        ["update", "app/ours.py"],
+        ["create", "app/posts/router.py"],
+        ["2", "files", "unchanged"],
+    ]
 
 
 def test_a_file_fastgen_never_wrote_is_a_conflict(project: Path) -> None:

@@ -136,6 +136,7 @@ def test_valid_field_round_trips(
         ("updated_at:datetime", "'updated_at' is reserved"),
         ("class:str", "'class' is a Python keyword"),
         ("my-field:str", "'my-field' is not a valid field name"),
+        ("a" * 45 + ":str", "45 characters, at most 44"),
         ("2x:int", "'2x' is not a valid field name"),
         ("_secret:str", "starts with '_'"),
         ("model_name:str", "starts with 'model_'"),
