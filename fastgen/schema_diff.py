@@ -875,10 +875,11 @@ def render_rename_migration(
 
 def _rename_table_lines(old: str, new: str) -> list[str]:
     """Rename a table, and on PostgreSQL its primary key (named after it) too."""
+    sql = f"ALTER TABLE {new} RENAME CONSTRAINT pk_{old} TO pk_{new}"
     return [
         f"op.rename_table({old!r}, {new!r})",
         'if op.get_context().dialect.name == "postgresql":',
-        f'    op.execute("ALTER TABLE {new} RENAME CONSTRAINT pk_{old} TO pk_{new}")',
+        f"    op.execute({python_string(sql, parenthesised=False)})",
     ]
 
 

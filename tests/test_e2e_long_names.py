@@ -6,11 +6,12 @@ resource whose table name is ``MAX_NAME_LENGTH`` long, a single-word resource
 just below it (the longest class name, which enum class names start with) and
 fields of every type named ``MAX_FIELD_NAME_LENGTH`` long, without underscores
 where that makes a longer enum class. A spec change then writes a migration that
-must be clean too.
+must be clean too, and so must renames of fields and resources and a removal.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,21 @@ def test_generated_code_is_black_and_ruff_clean(project: Path) -> None:
     assert len(list((project / "migrations/versions").glob("*.py"))) == 3
     run(project, "black", "--check", ".")
     run(project, "ruff", "check", ".")
+
+
+def test_renames_and_removal_at_the_limits_are_black_and_ruff_clean(
+    project: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, symlinks=True)
+    renamed_wide = "Renamed" + "q" * (MAX_NAME_LENGTH - 8)
+    for command in (
+        ("rename", "field", LONG, EVERY_TYPE[0].split(":")[0], _name("heading")),
+        ("rename", "field", LONG, _name("ref"), _name("other_ref")),
+        ("rename", "resource", WIDE, renamed_wide),
+        ("remove", "resource", LONG),
+    ):
+        run(copy, "fastgen", *command)
+        run(copy, "black", "--check", ".")
+        run(copy, "ruff", "check", ".")
+    assert len(list((copy / "migrations/versions").glob("*.py"))) == 7
