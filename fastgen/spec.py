@@ -678,6 +678,15 @@ def _first_error(error: ValidationError) -> str:
 # --- CLI shorthand -----------------------------------------------------------
 
 
+def check_field_name(name: str) -> str:
+    """``name`` if it is a valid field name; otherwise a one-line ``FastgenError``."""
+    try:
+        _check_field_name(name)
+    except ValueError as err:
+        raise FastgenError(f"invalid field name {name!r}: {err}") from None
+    return name
+
+
 def parse_field(text: str) -> FieldSpec:
     """Parse one shorthand argument such as ``title:str{200}:index``.
 

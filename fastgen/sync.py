@@ -31,6 +31,7 @@ from fastgen.spec import (
     PARTS,
     FieldSpec,
     ResourceSpec,
+    check_field_name,
     dump_spec,
     parse_field,
     spec_hash,
@@ -92,8 +93,7 @@ def plan_rename_field(
         raise FastgenError(
             f"{spec.name} has no field {old} (fields: {', '.join(names)})"
         )
-    renamed = parse_field(f"{new}:text")  # validates the new name
-    if renamed.name in names:
+    if check_field_name(new) in names:
         raise FastgenError(
             f"{spec.name} already has a field {new}: choose another name, or remove "
             "that field first"
