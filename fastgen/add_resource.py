@@ -235,9 +235,7 @@ def plan_resources(
             files[writable_spec(spec_file)] = spec_text
         else:
             spec_text = read_exact(root / spec_file) or spec_text
-        record = records.get(spec.name) or (
-            former[spec.name].record if spec.name in former else None
-        )
+        record = _record_of(spec.name, records, former)
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
         rendered.append(
@@ -267,7 +265,7 @@ def plan_resources(
     deleted = {path for old in retired for path in old.files}
     bases = {path: text for path, text in bases.items() if path not in deleted}
     for item in rendered:
-        record = records.get(item.spec.name)
+        record = _record_of(item.spec.name, records, former)
         owned = _Owned(item, layout, record, policy)
         for path in item.files:
             render = formatted[path]
@@ -322,6 +320,13 @@ def plan_resources(
         | ({record.spec_file for record in records.values()} if write_specs else set()),
     )
     return ResourcesPlan(plan.forced() if policy.force else plan, tuple(warnings))
+
+
+def _record_of(
+    name: str, records: dict[str, ResourceRecord], former: dict[str, _Retired]
+) -> ResourceRecord | None:
+    """What fastgen last generated for ``name`` (under its old name if renamed)."""
+    return records.get(name) or (former[name].record if name in former else None)
 
 
 def render_resource_files(config: ProjectConfig, spec: ResourceSpec) -> dict[str, str]:

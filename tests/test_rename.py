@@ -4,6 +4,7 @@ SQLite and PostgreSQL in tests/test_e2e_sync.py and tests/test_e2e_lifecycle.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,13 @@ def test_rename_resource_moves_everything_and_retargets_refs(
     assert 'op.rename_table("posts", "articles")' in text
     assert 'with op.batch_alter_table("comments")' in text  # the ref's foreign key
     assert "REVIEW" not in text
+    manifest = json.loads((project / ".fastgen/manifest.json").read_text())
+    history = [
+        p for p in manifest["resources"]["Article"]["files"] if "migrations" in p
+    ]
+    assert any(p.endswith("_create_posts.py") for p in history)  # still checked
+    assert any(p.endswith("_rename_posts_to_articles.py") for p in history)
+    assert "Post" not in manifest["resources"]
     ok(cli.invoke(app, ["check"]))
     assert "Nothing to do" in ok(cli.invoke(app, ["sync"])).stdout
 
