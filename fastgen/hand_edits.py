@@ -56,6 +56,12 @@ class Carried:
         return self.outcome in (Outcome.MERGED, Outcome.MARKED)
 
 
+def is_hand_edited(text: str, *, recorded: str | None, base: str | None) -> bool:
+    """Whether a generated file's ``text`` is not what fastgen rendered: edited
+    since fastgen recorded it, or an edit the user kept (it differs from the base)."""
+    return content_hash(text) != recorded or (base is not None and text != base)
+
+
 def carry_hand_edit(
     disk: str | None,
     render: str,

@@ -15,6 +15,7 @@ from fastgen.add_resource import (
     unwiring_edits,
 )
 from fastgen.errors import FastgenError
+from fastgen.hand_edits import is_hand_edited
 from fastgen.manifest import (
     BASES_PATH,
     MANIFEST_PATH,
@@ -30,7 +31,7 @@ from fastgen.migrations import (
     drop_revision,
     read_revisions,
 )
-from fastgen.plan import content_hash, make_plan, read_exact
+from fastgen.plan import make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.resource_context import Target
 from fastgen.resource_render import Migration, ResourcePaths, render_drop_migration
@@ -66,13 +67,18 @@ def plan_remove_resource(
     paths = ResourcePaths(spec, project_layout(config))
     owned = {p: h for p, h in record.files.items() if not p.startswith("migrations/")}
     ejected = {paths.parts()[part] for part in spec.ejected}
+    bases = load_bases(root)
     deleted, kept = set(), []
     for path in sorted({*owned, *ejected, spec_file}):
         text = read_exact(root / path)
         if text is None:
             continue
         if not force and (
-            path in ejected or (path in owned and content_hash(text) != owned[path])
+            path in ejected
+            or (
+                path in owned
+                and is_hand_edited(text, recorded=owned[path], base=bases.get(path))
+            )
         ):
             kept.append(path)
         else:
@@ -82,7 +88,6 @@ def plan_remove_resource(
     )
     files = unwiring_edits(config, spec, record.router or None, sources={})
     files |= _drop_migration(config, spec, found)
-    bases = load_bases(root)
     left = {p: text for p, text in bases.items() if p not in {*owned, *ejected}}
     for path, text in (
         (MANIFEST_PATH, dump_manifest(remaining) if remaining.resources else None),

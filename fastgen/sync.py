@@ -14,7 +14,7 @@ from fastgen.add_resource import (
     writable_spec,
 )
 from fastgen.errors import FastgenError
-from fastgen.hand_edits import DEFAULT_POLICY, EditPolicy
+from fastgen.hand_edits import DEFAULT_POLICY, EditPolicy, is_hand_edited
 from fastgen.manifest import (
     BASES_PATH,
     MANIFEST_PATH,
@@ -138,8 +138,9 @@ def plan_rename_resource(
     edited = _edited_files(config, spec.name) if not policy.force else []
     if edited:
         raise FastgenError(
-            f"{', '.join(edited)} changed by hand; a rename moves them: eject or "
-            "restore them first, or rerun with --force to drop the edits"
+            f"{', '.join(edited)} changed by hand; a rename moves them: restore "
+            "them first (`fastgen sync --force`), or rerun with --force to drop the "
+            "edits"
         )
     referrers = [
         ResourceSpec.model_validate(
@@ -187,17 +188,20 @@ def _check_free_name(
 
 
 def _edited_files(config: ProjectConfig, name: str) -> list[str]:
-    """The generated files of ``name`` that differ from what fastgen recorded."""
+    """The generated files of ``name`` that are not what fastgen rendered: edited
+    since it wrote them, or edits the user kept."""
     record = load_manifest(config.root).resources.get(name)
     if record is None:
         return []
-    return [
-        path
-        for path, digest in sorted(record.files.items())
-        if not path.startswith("migrations/")
-        and (text := read_exact(config.root / path)) is not None
-        and content_hash(text) != digest
-    ]
+    bases = load_bases(config.root)
+    edited = []
+    for path, digest in sorted(record.files.items()):
+        text = read_exact(config.root / path)
+        if path.startswith("migrations/") or text is None:
+            continue
+        if is_hand_edited(text, recorded=digest, base=bases.get(path)):
+            edited.append(path)
+    return edited
 
 
 def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:

@@ -145,6 +145,7 @@ def test_edited_and_ejected_files_are_kept_unless_forced(
     ok(cli.invoke(app, ["eject", "Author", "service"]))
     router = project / "app/authors/router.py"
     router.write_text(router.read_text() + "# mine\n")
+    ok(cli.invoke(app, ["sync", "--keep-edits"]))  # a kept edit is still the user's
     result = ok(cli.invoke(app, ["remove", "resource", "Author"]))
     assert "kept app/authors/router.py" in result.stderr
     assert "kept app/authors/service.py" in result.stderr

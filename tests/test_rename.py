@@ -141,14 +141,19 @@ def test_bad_renames_are_one_line_and_write_nothing(
     assert snapshot(project) == before
 
 
+@pytest.mark.parametrize("kept", [False, True], ids=["edited", "kept-edit"])
 def test_rename_resource_refuses_hand_edited_files(
-    cli: CliRunner, project: Path
+    cli: CliRunner, project: Path, kept: bool
 ) -> None:
     service = project / "app/comments/service.py"
     service.write_text(service.read_text() + "# mine\n")
+    if kept:
+        ok(cli.invoke(app, ["sync", "--keep-edits"]))
     before = snapshot(project)
     fails(
         cli.invoke(app, ["rename", "resource", "Comment", "Remark"]),
         "app/comments/service.py changed by hand",
     )
     assert snapshot(project) == before
+    ok(cli.invoke(app, ["rename", "resource", "Comment", "Remark", "--force"]))
+    assert "# mine" not in (project / "app/remarks/service.py").read_text()
