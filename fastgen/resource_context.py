@@ -14,6 +14,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from fastgen.naming import Names
+from fastgen.render import python_string
 from fastgen.spec import FieldSpec, FieldType, ResourceSpec
 
 EMAIL_LENGTH = 320
@@ -35,11 +36,21 @@ _MODEL_TYPES = {
     FieldType.JSON: "JsonValue",
     FieldType.REF: "uuid.UUID",
 }
+# Request bodies use types from the project's core.types that reject what a
+# database cannot store or a response cannot encode (NUL, lone surrogates, NaN).
 _SCHEMA_TYPES = _MODEL_TYPES | {
-    FieldType.DATETIME: "AwareDatetime",
+    FieldType.STR: "SafeStr",
+    FieldType.TEXT: "SafeStr",
+    FieldType.DATE: "ISODate",
+    FieldType.DATETIME: "UTCAwareDatetime",
     FieldType.EMAIL: "EmailStr",
     FieldType.URL: "HttpUrlStr",
+    FieldType.JSON: "SafeJson",
 }
+_FILTER_TYPES = _MODEL_TYPES | {FieldType.DATE: "ISODate"}
+#: Types whose JSON value needs no conversion: lax coercion ("yes" for a bool,
+#: "5" for an int) would accept more than the OpenAPI document says.
+_STRICT_TYPES = frozenset({FieldType.INT, FieldType.FLOAT, FieldType.BOOL})
 _COLUMN_TYPES = {
     FieldType.TEXT: "sa.Text()",
     FieldType.INT: "sa.Integer()",
@@ -146,11 +157,14 @@ class FieldView:
 
     @property
     def schema_annotation(self) -> str:
+        if self.spec.type is FieldType.DECIMAL:
+            digits = f"{self.spec.precision}, {self.spec.scale}"
+            return self._optional(f"Annotated[Decimal, DecimalText({digits})]")
         return self._optional(self._type_name(_SCHEMA_TYPES))
 
     @property
     def filter_annotation(self) -> str:
-        return self._type_name(_MODEL_TYPES)
+        return self._type_name(_FILTER_TYPES)
 
     @property
     def update_annotation(self) -> str:
@@ -230,14 +244,33 @@ class FieldView:
 
     @property
     def update_args(self) -> str:
-        return ", ".join(["default=None", *self._validation_args()])
+        args = ["default=None", *self._validation_args()]
+        if not self.spec.optional:
+            args.append("json_schema_extra=not_null_schema")
+        return ", ".join(args)
+
+    @property
+    def filter_args(self) -> str:
+        """``Field(...)`` arguments of the list endpoint's filter on this field."""
+        plural = self.resource.plural_title.lower()
+        args = ["default=None", *self._range_args()]
+        text = f"Only {plural} whose {self.column} equals this value."
+        args.append(f"description={python_string(text)}")
+        return ", ".join(args)
+
+    def _range_args(self) -> list[str]:
+        if self.spec.type is FieldType.INT:
+            return [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
+        return []
 
     def _validation_args(self) -> list[str]:
-        args = self._size_args()
+        # DecimalText in the annotation checks a decimal's digits.
+        size = [] if self.spec.type is FieldType.DECIMAL else self._size_args()
+        args = [*size, *self._range_args()]
         kind = self.spec.type
-        if kind is FieldType.INT:
-            args += [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
-        elif kind is FieldType.FLOAT:
+        if kind in _STRICT_TYPES:
+            args.append("strict=True")
+        if kind is FieldType.FLOAT:
             args.append("allow_inf_nan=False")
         args.append(f"description={self.description!r}")
         args.append(f"examples=[{self.example_literal}]")
@@ -342,6 +375,15 @@ class FieldView:
     def invalid_literals(self) -> list[str]:
         return _invalid_literals(self)
 
+    @property
+    def invalid_filter_literals(self) -> list[str]:
+        """Query values the list endpoint's filter on this field must refuse."""
+        if self.spec.type is FieldType.INT:
+            return [str(INT32_MAX + 1), str(INT32_MIN - 1)]
+        if self.spec.type is FieldType.DATE:
+            return ['"0"', '"20240101"']
+        return []
+
     def compare(self, actual: str, expected: str) -> str:
         """An assert line comparing this field of two JSON objects."""
         return _compare(self, actual, expected)
@@ -426,34 +468,61 @@ def _factory_expr(view: FieldView) -> str:
     raise ValueError(f"{kind} fields cannot be unique")
 
 
+_UNSTORABLE_TEXT = [r'"nul \x00 inside"', r'"lone \ud800 surrogate"']
+
+
 def _invalid_literals(view: FieldView) -> list[str]:
-    """Values each breaking one validation rule of the field."""
+    """Values each breaking one validation rule of the field (sent as JSON, so
+    ``float("nan")`` is ``NaN``); none may reach the database."""
     spec = view.spec
     kind = spec.type
     if kind is FieldType.STR:
-        return [f'"x" * {(spec.max_length or 0) + 1}']
+        return [f'"x" * {(spec.max_length or 0) + 1}', *_UNSTORABLE_TEXT]
+    if kind is FieldType.TEXT:
+        return _UNSTORABLE_TEXT
     if kind is FieldType.EMAIL:
-        return ['"not-an-email"']
+        return ['"not-an-email"', r'"a\x00b@example.com"']
     if kind is FieldType.URL:
-        return ['"not a url"', '"ftp://example.com/file"']
+        return [
+            '"not a url"',
+            '"ftp://example.com/file"',
+            r'"https://example.com/\x00"',
+            r'"https://example.com/\ud800"',
+        ]
     if kind is FieldType.INT:
-        return ['"abc"', str(INT32_MAX + 1)]
+        return ['"abc"', str(INT32_MAX + 1), '"5"', "5.5", "True"]
     if kind is FieldType.FLOAT:
-        return ['"abc"']
+        return ['"abc"', '"1.5"', "True", 'float("nan")', 'float("inf")']
     if kind is FieldType.DECIMAL:
         scale, whole = spec.scale or 0, (spec.precision or 1) - (spec.scale or 0)
-        return [repr("1." + "1" * (scale + 1)), repr("9" * (whole + 1))]
+        return [
+            repr("1." + "1" * (scale + 1)),
+            repr("9" * (whole + 1)),
+            '"NaN"',
+            '"1e2"',
+            "1",  # a JSON number: decimals are sent as strings
+        ]
     if kind is FieldType.BOOL:
-        return ['"maybe"']
+        return ['"maybe"', '"yes"', "1"]
     if kind is FieldType.DATE:
-        return ['"2024-13-45"']
+        return ['"2024-13-45"', "0", '"20240101"']
     if kind is FieldType.DATETIME:
-        return ['"2024-01-01T10:00:00"']  # naive: a timezone is required
+        return [
+            '"2024-01-01T10:00:00"',  # naive: a timezone is required
+            "0",
+            '"9999-12-31T23:59:59-05:00"',  # past the year 9999 in UTC
+            '"0001-01-01T00:00:00+01:00"',  # before the year 1 in UTC
+        ]
     if kind in (FieldType.UUID, FieldType.REF):
         return ['"not-a-uuid"']
     if kind is FieldType.ENUM:
         return ['"not-a-choice"']
-    return []  # any JSON value is valid
+    return [  # JSON: any value PostgreSQL and SQLite store and read back alike
+        'float("nan")',
+        'float("inf")',
+        r'{"key": "nul \x00"}',
+        r'{"lone \ud800": 1}',
+    ]
 
 
 def _compare(view: FieldView, actual: str, expected: str) -> str:

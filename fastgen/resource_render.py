@@ -215,6 +215,12 @@ def _context(
             (v.column, literal) for v in views for literal in v.invalid_literals
         ]
         + [("unknown_field", "1")],
+        "invalid_filters": [
+            (v.column, literal)
+            for v in views
+            if v.spec.is_filterable
+            for literal in v.invalid_filter_literals
+        ],
     }
 
 
@@ -304,15 +310,30 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports.add("datetime", "datetime")
     imports.add("enum", "StrEnum")
     imports.add("pydantic", "BaseModel", "ConfigDict", "Field")
-    _value_imports(imports, context)
+    if _uses(context, FieldType.DECIMAL):
+        imports.add("decimal", "Decimal")
+        imports.add("typing", "Annotated")
+        imports.add(_core(context, "types"), "DecimalText")
+    if any(
+        v.spec.type is FieldType.DATE and v.spec.has_default for v in context["fields"]
+    ):
+        imports.add("datetime", "date")
     if context["not_null"]:
         imports.add("pydantic", "field_validator")
-    if _uses(context, FieldType.DATETIME):
-        imports.add("pydantic", "AwareDatetime")
+        imports.add(_core(context, "types"), "not_null_schema")
+    types = {
+        FieldType.STR: "SafeStr",
+        FieldType.TEXT: "SafeStr",
+        FieldType.DATE: "ISODate",
+        FieldType.DATETIME: "UTCAwareDatetime",
+        FieldType.URL: "HttpUrlStr",
+        FieldType.JSON: "SafeJson",
+    }
+    for kind, name in types.items():
+        if _uses(context, kind):
+            imports.add(_core(context, "types"), name)
     if _uses(context, FieldType.EMAIL):
         imports.add("pydantic", "EmailStr")
-    if _uses(context, FieldType.URL):
-        imports.add(_core(context, "types"), "HttpUrlStr")
     if context["enums"]:
         imports.add(f"{module}.models", *(v.enum_class for v in context["enums"]))
     return imports
@@ -399,6 +420,7 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
     names = context["r"]
     imports = _imports(context)
     imports.add("uuid")
+    imports.add("json")
     imports.add("typing", "Any")
     imports.add("httpx")
     imports.add("pytest")
