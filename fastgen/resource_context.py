@@ -36,21 +36,22 @@ _MODEL_TYPES = {
     FieldType.JSON: "JsonValue",
     FieldType.REF: "uuid.UUID",
 }
-# Request bodies use types from the project's core.types that reject what a
-# database cannot store or a response cannot encode (NUL, lone surrogates, NaN).
-_SCHEMA_TYPES = _MODEL_TYPES | {
+#: Request-body types from the project's core.types: they refuse what a database
+#: cannot store or a response cannot encode (NUL, lone surrogates, NaN), and what
+#: lax coercion would take although the OpenAPI document does not ("5" for 5).
+CORE_SCHEMA_TYPES = {
     FieldType.STR: "SafeStr",
     FieldType.TEXT: "SafeStr",
+    FieldType.INT: "JsonInt",
+    FieldType.FLOAT: "JsonFloat",
     FieldType.DATE: "ISODate",
     FieldType.DATETIME: "UTCAwareDatetime",
-    FieldType.EMAIL: "EmailStr",
     FieldType.URL: "HttpUrlStr",
     FieldType.JSON: "SafeJson",
 }
+_SCHEMA_TYPES = _MODEL_TYPES | CORE_SCHEMA_TYPES | {FieldType.EMAIL: "EmailStr"}
 _FILTER_TYPES = _MODEL_TYPES | {FieldType.DATE: "ISODate"}
-#: Types whose JSON value needs no conversion: lax coercion ("yes" for a bool,
-#: "5" for an int) would accept more than the OpenAPI document says.
-_STRICT_TYPES = frozenset({FieldType.INT, FieldType.FLOAT, FieldType.BOOL})
+
 _COLUMN_TYPES = {
     FieldType.TEXT: "sa.Text()",
     FieldType.INT: "sa.Integer()",
@@ -268,8 +269,8 @@ class FieldView:
         size = [] if self.spec.type is FieldType.DECIMAL else self._size_args()
         args = [*size, *self._range_args()]
         kind = self.spec.type
-        if kind in _STRICT_TYPES:
-            args.append("strict=True")
+        if kind is FieldType.BOOL:
+            args.append("strict=True")  # lax mode takes "yes", 1 and "on"
         if kind is FieldType.FLOAT:
             args.append("allow_inf_nan=False")
         args.append(f"description={self.description!r}")

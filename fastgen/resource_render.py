@@ -7,7 +7,12 @@ from typing import Any
 
 from fastgen.imports import ImportSet
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views
+from fastgen.resource_context import (
+    CORE_SCHEMA_TYPES,
+    FieldView,
+    Target,
+    field_views,
+)
 from fastgen.spec import FieldType, ResourceSpec
 
 
@@ -321,15 +326,7 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     if context["not_null"]:
         imports.add("pydantic", "field_validator")
         imports.add(_core(context, "types"), "not_null_schema")
-    types = {
-        FieldType.STR: "SafeStr",
-        FieldType.TEXT: "SafeStr",
-        FieldType.DATE: "ISODate",
-        FieldType.DATETIME: "UTCAwareDatetime",
-        FieldType.URL: "HttpUrlStr",
-        FieldType.JSON: "SafeJson",
-    }
-    for kind, name in types.items():
+    for kind, name in CORE_SCHEMA_TYPES.items():
         if _uses(context, kind):
             imports.add(_core(context, "types"), name)
     if _uses(context, FieldType.EMAIL):

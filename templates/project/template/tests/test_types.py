@@ -12,6 +12,8 @@ from app.core.types import (
     DecimalText,
     HttpUrlStr,
     ISODate,
+    JsonFloat,
+    JsonInt,
     SafeJson,
     SafeStr,
     UTCAwareDatetime,
@@ -170,3 +172,20 @@ def test_decimals_are_documented_as_strings_with_their_digits() -> None:
         "type": "string",
         "pattern": r"^-?[0-9]{1,4}(\.[0-9]{1,2})?$",
     }
+
+
+def test_numbers_are_json_numbers() -> None:
+    assert TypeAdapter(JsonInt).validate_python(5.0) == 5
+    assert TypeAdapter(JsonFloat).validate_python(2) == 2.0
+
+
+@pytest.mark.parametrize("value", ["5", True, 5.5, float("inf")])
+def test_ints_refuse_strings_booleans_and_fractions(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(JsonInt).validate_python(value)
+
+
+@pytest.mark.parametrize("value", ["1.5", False, None])
+def test_floats_refuse_strings_and_booleans(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(JsonFloat).validate_python(value)

@@ -126,6 +126,21 @@ def _check_json(value: JsonValue) -> JsonValue:
 SafeJson = Annotated[JsonValue, AfterValidator(_check_json)]
 """Any JSON value with finite numbers and storable strings."""
 
+
+def _json_number(value: object) -> object:
+    # The lax int/float checks that follow also take "5" and true; JSON Schema's
+    # number does not (while 5.0 is an integer in both).
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
+"""An integer sent as a JSON number (``5`` or ``5.0``, not ``"5"`` or ``true``)."""
+
+JsonFloat = Annotated[float, BeforeValidator(_json_number)]
+"""A number sent as a JSON number (not ``"1.5"`` or ``true``)."""
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
 
