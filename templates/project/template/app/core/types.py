@@ -130,9 +130,9 @@ SafeJson = Annotated[JsonValue, AfterValidator(_check_json)]
 def _json_number(value: object) -> object:
     # The lax int/float checks that follow also take "5" and true; JSON Schema's
     # number does not (while 5.0 is an integer in both).
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a JSON number")
-    return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise ValueError("must be a JSON number")
 
 
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
