@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
@@ -148,6 +149,19 @@ async def test_unhandled_error_is_handled_and_logged_once(
     assert response.json()["error_code"] == "INTERNAL_ERROR"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [r.getMessage() for r in errors] == ["unhandled error"]
+
+
+async def test_an_apps_own_handler_for_unhandled_errors_is_kept(
+    error_app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    @error_app.exception_handler(Exception)
+    async def own_handler(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"handled_by": "the app"}, status_code=500)
+
+    response = await client.get("/test/crash")
+
+    assert response.status_code == 500
+    assert response.json() == {"handled_by": "the app"}
 
 
 @pytest.mark.usefixtures("error_app")

@@ -265,8 +265,9 @@ class ErrorBoundaryMiddleware:
 
     A body larger than ``max_body_size`` is refused before the app runs when its
     ``Content-Length`` says so, and as soon as it grows past the limit otherwise.
-    An exception no handler took is logged once and answered with a generic 500;
-    Starlette's own handler would re-raise it for the server to log again.
+    An exception no handler took is logged once and answered with a generic 500
+    (Starlette's handler would re-raise it, for the server to log it again),
+    unless the app registered a handler for ``Exception`` itself.
     """
 
     def __init__(self, app: ASGIApp, max_body_size: int | None = None) -> None:
@@ -305,13 +306,20 @@ class ErrorBoundaryMiddleware:
         try:
             await self.app(scope, limited_receive, tracking_send)
         except Exception as exc:
-            if started:
+            if started or _has_own_error_handler(scope):
                 raise
             request_id = scope.get("state", {}).get("request_id")
             logger.error(
                 "unhandled error", exc_info=exc, extra={"request_id": request_id}
             )
             await _internal_error(request_id)(scope, receive, send)
+
+
+def _has_own_error_handler(scope: Scope) -> bool:
+    """Whether the app registered its own handler for unhandled errors."""
+    app = scope.get("app")
+    handlers = getattr(app, "exception_handlers", {})
+    return Exception in handlers or 500 in handlers
 
 
 def _too_large() -> JSONResponse:
