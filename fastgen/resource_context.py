@@ -46,10 +46,11 @@ CORE_SCHEMA_TYPES = {
     FieldType.FLOAT: "JsonFloat",
     FieldType.DATE: "ISODate",
     FieldType.DATETIME: "UTCAwareDatetime",
+    FieldType.EMAIL: "EmailAddress",
     FieldType.URL: "HttpUrlStr",
     FieldType.JSON: "SafeJson",
 }
-_SCHEMA_TYPES = _MODEL_TYPES | CORE_SCHEMA_TYPES | {FieldType.EMAIL: "EmailStr"}
+_SCHEMA_TYPES = _MODEL_TYPES | CORE_SCHEMA_TYPES
 _FILTER_TYPES = _MODEL_TYPES | {FieldType.DATE: "ISODate"}
 
 _COLUMN_TYPES = {

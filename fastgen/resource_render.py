@@ -329,8 +329,6 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     for kind, name in CORE_SCHEMA_TYPES.items():
         if _uses(context, kind):
             imports.add(_core(context, "types"), name)
-    if _uses(context, FieldType.EMAIL):
-        imports.add("pydantic", "EmailStr")
     if context["enums"]:
         imports.add(f"{module}.models", *(v.enum_class for v in context["enums"]))
     return imports

@@ -1,5 +1,6 @@
 """Shared column and field types."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated
@@ -10,6 +11,7 @@ from sqlalchemy.dialects import sqlite
 
 from app.core.types import (
     DecimalText,
+    EmailAddress,
     HttpUrlStr,
     ISODate,
     JsonFloat,
@@ -189,3 +191,19 @@ def test_ints_refuse_strings_booleans_and_fractions(value: object) -> None:
 def test_floats_refuse_strings_and_booleans(value: object) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(JsonFloat).validate_python(value)
+
+
+@pytest.mark.parametrize("address", ["a@example.test", "b@host.LOCALHOST", "c@x.onion"])
+def test_emails_at_special_use_domains_are_refused_as_documented(address: str) -> None:
+    pattern = TypeAdapter(EmailAddress).json_schema()["pattern"]
+
+    assert re.match(pattern, address) is None
+    with pytest.raises(ValidationError):
+        TypeAdapter(EmailAddress).validate_python(address)
+
+
+def test_deliverable_emails_match_the_documented_pattern() -> None:
+    pattern = TypeAdapter(EmailAddress).json_schema()["pattern"]
+
+    assert re.match(pattern, "someone@testing.example.com")
+    assert TypeAdapter(EmailAddress).validate_python("a@Example.com") == "a@example.com"

@@ -9,11 +9,13 @@ from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import email_validator
 import sqlalchemy as sa
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BeforeValidator,
+    EmailStr,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -83,8 +85,25 @@ SafeStr = Annotated[
 """A string any database can store and any response can encode."""
 
 
-# JSON Schema patterns have no flags: the scheme is matched case-insensitively by hand.
-_HTTP_URL_PATTERN = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@:]"
+def _any_case(text: str) -> str:
+    """A regex matching ``text`` in any case: JSON Schema patterns have no flags."""
+    return "".join(
+        f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in text
+    )
+
+
+# email-validator refuses special-use domains (example.test, x.localhost): say so.
+_RESERVED_DOMAINS = "|".join(
+    _any_case(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES
+)
+
+_EMAIL_PATTERN = f"^[^@]+@(?!(.+\\.)?({_RESERVED_DOMAINS})$)"
+
+EmailAddress = Annotated[EmailStr, Field(json_schema_extra={"pattern": _EMAIL_PATTERN})]
+"""An email address at a domain that can receive mail, normalised."""
+
+
+_HTTP_URL_PATTERN = f"^{_any_case('http')}[Ss]?://[^/?#@:]"
 
 
 def _check_http_url(value: str) -> str:
