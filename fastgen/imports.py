@@ -53,7 +53,10 @@ def _section(module: str, first_party: frozenset[str]) -> int:
     return 2 if top in first_party else 1
 
 
-def _name_order(name: str) -> tuple[int, str]:
+def _name_order(name: str) -> tuple[int, str, str]:
+    # ruff compares names case-insensitively within a kind: Int32 before ISODate.
     if name.isupper() and len(name) > 1:
-        return (0, name)
-    return (1, name) if name[0].isupper() else (2, name)
+        kind = 0
+    else:
+        kind = 1 if name[0].isupper() else 2
+    return (kind, name.lower(), name)

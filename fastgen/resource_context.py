@@ -42,7 +42,7 @@ _MODEL_TYPES = {
 CORE_SCHEMA_TYPES = {
     FieldType.STR: "SafeStr",
     FieldType.TEXT: "SafeStr",
-    FieldType.INT: "JsonInt",
+    FieldType.INT: "Int32",
     FieldType.FLOAT: "JsonFloat",
     FieldType.DATE: "ISODate",
     FieldType.DATETIME: "UTCAwareDatetime",
@@ -266,14 +266,12 @@ class FieldView:
         return []
 
     def _validation_args(self) -> list[str]:
-        # DecimalText in the annotation checks a decimal's digits.
+        # The annotation's type checks a decimal's digits and an int's range.
         size = [] if self.spec.type is FieldType.DECIMAL else self._size_args()
-        args = [*size, *self._range_args()]
+        args = list(size)
         kind = self.spec.type
         if kind is FieldType.BOOL:
             args.append("strict=True")  # lax mode takes "yes", 1 and "on"
-        if kind is FieldType.FLOAT:
-            args.append("allow_inf_nan=False")
         args.append(f"description={self.description!r}")
         args.append(f"examples=[{self.example_literal}]")
         return args

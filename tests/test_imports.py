@@ -36,3 +36,9 @@ def test_an_adopted_projects_package_is_first_party() -> None:
         "\n"
         "from myservice.core.db import SessionDep"
     )
+
+
+def test_names_of_one_kind_are_compared_case_insensitively() -> None:
+    imports = ImportSet()
+    imports.add("app.core.types", "ISODate", "Int32", "HttpUrlStr")
+    assert imports.render() == "from app.core.types import HttpUrlStr, Int32, ISODate"

@@ -13,9 +13,9 @@ from app.core.types import (
     DecimalText,
     EmailAddress,
     HttpUrlStr,
+    Int32,
     ISODate,
     JsonFloat,
-    JsonInt,
     SafeJson,
     SafeStr,
     UTCAwareDatetime,
@@ -177,18 +177,18 @@ def test_decimals_are_documented_as_strings_with_their_digits() -> None:
 
 
 def test_numbers_are_json_numbers() -> None:
-    assert TypeAdapter(JsonInt).validate_python(5.0) == 5
+    assert TypeAdapter(Int32).validate_python(5.0) == 5
     assert TypeAdapter(JsonFloat).validate_python(2) == 2.0
 
 
-@pytest.mark.parametrize("value", ["5", True, 5.5, float("inf")])
-def test_ints_refuse_strings_booleans_and_fractions(value: object) -> None:
+@pytest.mark.parametrize("value", ["5", True, 5.5, float("inf"), 2**31])
+def test_ints_refuse_strings_booleans_fractions_and_big_values(value: object) -> None:
     with pytest.raises(ValidationError):
-        TypeAdapter(JsonInt).validate_python(value)
+        TypeAdapter(Int32).validate_python(value)
 
 
-@pytest.mark.parametrize("value", ["1.5", False, None])
-def test_floats_refuse_strings_and_booleans(value: object) -> None:
+@pytest.mark.parametrize("value", ["1.5", False, None, float("nan")])
+def test_floats_refuse_strings_booleans_and_nan(value: object) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(JsonFloat).validate_python(value)
 
@@ -207,3 +207,13 @@ def test_deliverable_emails_match_the_documented_pattern() -> None:
 
     assert re.match(pattern, "someone@testing.example.com")
     assert TypeAdapter(EmailAddress).validate_python("a@Example.com") == "a@example.com"
+
+
+def test_optional_ints_document_their_range() -> None:
+    schema = TypeAdapter(Int32 | None).json_schema()
+
+    assert schema["anyOf"][0] == {
+        "type": "integer",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+    }

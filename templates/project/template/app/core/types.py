@@ -154,11 +154,13 @@ def _json_number(value: object) -> object:
     raise ValueError("must be a JSON number")
 
 
-JsonInt = Annotated[int, BeforeValidator(_json_number)]
-"""An integer sent as a JSON number (``5`` or ``5.0``, not ``"5"`` or ``true``)."""
+# Constraints come before the validator: after it, pydantic leaves them out of a
+# nullable field's JSON schema.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_json_number)]
+"""A 32-bit integer sent as a JSON number (``5`` or ``5.0``, not ``"5"``)."""
 
-JsonFloat = Annotated[float, BeforeValidator(_json_number)]
-"""A number sent as a JSON number (not ``"1.5"`` or ``true``)."""
+JsonFloat = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_json_number)]
+"""A finite number sent as a JSON number (not ``"1.5"`` or ``true``)."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
