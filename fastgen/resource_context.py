@@ -254,22 +254,18 @@ class FieldView:
     @property
     def filter_args(self) -> str:
         """``Field(...)`` arguments of the list endpoint's filter on this field."""
+        args = ["default=None"]
+        if self.spec.type is FieldType.INT:
+            args += [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
         plural = self.resource.plural_title.lower()
-        args = ["default=None", *self._range_args()]
         text = f"Only {plural} whose {self.column} equals this value."
         args.append(f"description={python_string(text)}")
         return ", ".join(args)
 
-    def _range_args(self) -> list[str]:
-        if self.spec.type is FieldType.INT:
-            return [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
-        return []
-
     def _validation_args(self) -> list[str]:
-        # The annotation's type checks a decimal's digits and an int's range.
-        size = [] if self.spec.type is FieldType.DECIMAL else self._size_args()
-        args = list(size)
         kind = self.spec.type
+        # The annotation's type checks a decimal's digits and an int's range.
+        args = [] if kind is FieldType.DECIMAL else self._size_args()
         if kind is FieldType.BOOL:
             args.append("strict=True")  # lax mode takes "yes", 1 and "on"
         args.append(f"description={self.description!r}")
