@@ -341,9 +341,8 @@ class FieldView:
 
     @property
     def example_literal(self) -> str:
-        if self.spec.type is FieldType.REF:
-            return repr(str(UUID(int=1)))
-        return _literal(self.sample())
+        """A realistic value for the OpenAPI document (tests use :meth:`sample`)."""
+        return _literal(_example(self))
 
     @property
     def sample_literal(self) -> str:
@@ -387,6 +386,39 @@ class FieldView:
     def compare_default(self, actual: str) -> str:
         """An assert line checking this field holds its default."""
         return _compare_default(self, actual)
+
+
+def _example(view: FieldView) -> object:
+    spec = view.spec
+    kind = spec.type
+    words = spec.name.replace("_", " ")
+    if kind is FieldType.STR:
+        return f"An example {words}"[: spec.max_length or 1]
+    if kind is FieldType.TEXT:
+        return f"A longer {words}, written as the user would."
+    if kind is FieldType.INT:
+        return 42
+    if kind is FieldType.FLOAT:
+        return 4.5
+    if kind is FieldType.DECIMAL:
+        whole, scale = (spec.precision or 1) - (spec.scale or 0), spec.scale or 0
+        number = "19"[-whole:] if whole else "0"
+        return f"{number}.{'99'[:scale]:0<{scale}}" if scale else number
+    if kind is FieldType.BOOL:
+        return True
+    if kind is FieldType.DATE:
+        return "2024-05-17"
+    if kind is FieldType.DATETIME:
+        return "2024-05-17T09:30:00Z"
+    if kind in (FieldType.UUID, FieldType.REF):
+        return "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    if kind is FieldType.EMAIL:
+        return "ada@example.com"
+    if kind is FieldType.URL:
+        return f"https://example.com/{spec.name.replace('_', '-')}"
+    if kind is FieldType.JSON:
+        return {"tags": ["news"], "priority": 2}
+    return (spec.choices or [""])[0]  # enum
 
 
 def _pascal(snake: str) -> str:

@@ -82,3 +82,17 @@ def test_int_filters_carry_the_columns_range() -> None:
 
     assert "ge=-2147483648, le=2147483647" in args
     assert _view("published_on:date?").filter_annotation == "ISODate"
+
+
+@pytest.mark.parametrize(
+    ("field", "example"),
+    [
+        ("title:str{200}", "'An example title'"),
+        ("code:str{4}", "'An e'"),
+        ("price:decimal{10,2}", "'19.99'"),
+        ("ratio:decimal{3,3}", "'0.990'"),
+        ("count:decimal{1,0}", "'9'"),
+    ],
+)
+def test_openapi_examples_are_realistic_and_valid(field: str, example: str) -> None:
+    assert _view(field).example_literal == example
