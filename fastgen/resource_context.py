@@ -36,11 +36,23 @@ _MODEL_TYPES = {
     FieldType.JSON: "JsonValue",
     FieldType.REF: "uuid.UUID",
 }
-_SCHEMA_TYPES = _MODEL_TYPES | {
-    FieldType.DATETIME: "AwareDatetime",
-    FieldType.EMAIL: "EmailStr",
+#: Request-body types from the project's core.types: they refuse what a database
+#: cannot store or a response cannot encode (NUL, lone surrogates, NaN), and what
+#: lax coercion would take although the OpenAPI document does not ("5" for 5).
+CORE_SCHEMA_TYPES = {
+    FieldType.STR: "SafeStr",
+    FieldType.TEXT: "SafeStr",
+    FieldType.INT: "Int32",
+    FieldType.FLOAT: "JsonFloat",
+    FieldType.DATE: "ISODate",
+    FieldType.DATETIME: "UTCAwareDatetime",
+    FieldType.EMAIL: "EmailAddress",
     FieldType.URL: "HttpUrlStr",
+    FieldType.JSON: "SafeJson",
 }
+_SCHEMA_TYPES = _MODEL_TYPES | CORE_SCHEMA_TYPES
+_FILTER_TYPES = _MODEL_TYPES | {FieldType.DATE: "ISODate"}
+
 _COLUMN_TYPES = {
     FieldType.TEXT: "sa.Text()",
     FieldType.INT: "sa.Integer()",
@@ -147,11 +159,14 @@ class FieldView:
 
     @property
     def schema_annotation(self) -> str:
+        if self.spec.type is FieldType.DECIMAL:
+            digits = f"{self.spec.precision}, {self.spec.scale}"
+            return self._optional(f"Annotated[Decimal, DecimalText({digits})]")
         return self._optional(self._type_name(_SCHEMA_TYPES))
 
     @property
     def filter_annotation(self) -> str:
-        return self._type_name(_MODEL_TYPES)
+        return self._type_name(_FILTER_TYPES)
 
     @property
     def update_annotation(self) -> str:
@@ -231,15 +246,28 @@ class FieldView:
 
     @property
     def update_args(self) -> str:
-        return ", ".join(["default=None", *self._validation_args()])
+        args = ["default=None", *self._validation_args()]
+        if not self.spec.optional:
+            args.append("json_schema_extra=not_null_schema")
+        return ", ".join(args)
+
+    @property
+    def filter_args(self) -> str:
+        """``Field(...)`` arguments of the list endpoint's filter on this field."""
+        args = ["default=None"]
+        if self.spec.type is FieldType.INT:
+            args += [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
+        plural = self.resource.plural_title.lower()
+        text = f"Only {plural} whose {self.column} equals this value."
+        args.append(f"description={python_string(text)}")
+        return ", ".join(args)
 
     def _validation_args(self) -> list[str]:
-        args = self._size_args()
         kind = self.spec.type
-        if kind is FieldType.INT:
-            args += [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
-        elif kind is FieldType.FLOAT:
-            args.append("allow_inf_nan=False")
+        # The annotation's type checks a decimal's digits and an int's range.
+        args = [] if kind is FieldType.DECIMAL else self._size_args()
+        if kind is FieldType.BOOL:
+            args.append("strict=True")  # lax mode takes "yes", 1 and "on"
         args.append(f"description={python_string(self.description)}")
         args.append(f"examples=[{self.example_literal}]")
         return args
@@ -313,9 +341,8 @@ class FieldView:
 
     @property
     def example_literal(self) -> str:
-        if self.spec.type is FieldType.REF:
-            return repr(str(UUID(int=1)))
-        return _literal(self.sample())
+        """A realistic value for the OpenAPI document (tests use :meth:`sample`)."""
+        return _literal(_example(self))
 
     @property
     def sample_literal(self) -> str:
@@ -343,6 +370,15 @@ class FieldView:
     def invalid_literals(self) -> list[str]:
         return _invalid_literals(self)
 
+    @property
+    def invalid_filter_literals(self) -> list[str]:
+        """Query values the list endpoint's filter on this field must refuse."""
+        if self.spec.type is FieldType.INT:
+            return [str(INT32_MAX + 1), str(INT32_MIN - 1)]
+        if self.spec.type is FieldType.DATE:
+            return ['"0"', '"20240101"']
+        return []
+
     def compare(self, actual: str, expected: str) -> str:
         """An assert line comparing this field of two JSON objects."""
         return _compare(self, actual, expected)
@@ -350,6 +386,39 @@ class FieldView:
     def compare_default(self, actual: str) -> str:
         """An assert line checking this field holds its default."""
         return _compare_default(self, actual)
+
+
+def _example(view: FieldView) -> object:
+    spec = view.spec
+    kind = spec.type
+    words = spec.name.replace("_", " ")
+    if kind is FieldType.STR:
+        return f"An example {words}"[: spec.max_length or 1]
+    if kind is FieldType.TEXT:
+        return f"A longer {words}, written as the user would."
+    if kind is FieldType.INT:
+        return 42
+    if kind is FieldType.FLOAT:
+        return 4.5
+    if kind is FieldType.DECIMAL:
+        whole, scale = (spec.precision or 1) - (spec.scale or 0), spec.scale or 0
+        number = "19"[-whole:] if whole else "0"
+        return f"{number}.{'99'[:scale]:0<{scale}}" if scale else number
+    if kind is FieldType.BOOL:
+        return True
+    if kind is FieldType.DATE:
+        return "2024-05-17"
+    if kind is FieldType.DATETIME:
+        return "2024-05-17T09:30:00Z"
+    if kind in (FieldType.UUID, FieldType.REF):
+        return "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    if kind is FieldType.EMAIL:
+        return "ada@example.com"
+    if kind is FieldType.URL:
+        return f"https://example.com/{spec.name.replace('_', '-')}"
+    if kind is FieldType.JSON:
+        return {"tags": ["news"], "priority": 2}
+    return (spec.choices or [""])[0]  # enum
 
 
 def _pascal(snake: str) -> str:
@@ -427,34 +496,61 @@ def _factory_expr(view: FieldView) -> str:
     raise ValueError(f"{kind} fields cannot be unique")
 
 
+_UNSTORABLE_TEXT = [r'"nul \x00 inside"', r'"lone \ud800 surrogate"']
+
+
 def _invalid_literals(view: FieldView) -> list[str]:
-    """Values each breaking one validation rule of the field."""
+    """Values each breaking one validation rule of the field (sent as JSON, so
+    ``float("nan")`` is ``NaN``); none may reach the database."""
     spec = view.spec
     kind = spec.type
     if kind is FieldType.STR:
-        return [f'"x" * {(spec.max_length or 0) + 1}']
+        return [f'"x" * {(spec.max_length or 0) + 1}', *_UNSTORABLE_TEXT]
+    if kind is FieldType.TEXT:
+        return _UNSTORABLE_TEXT
     if kind is FieldType.EMAIL:
-        return ['"not-an-email"']
+        return ['"not-an-email"', r'"a\x00b@example.com"']
     if kind is FieldType.URL:
-        return ['"not a url"', '"ftp://example.com/file"']
+        return [
+            '"not a url"',
+            '"ftp://example.com/file"',
+            r'"https://example.com/\x00"',
+            r'"https://example.com/\ud800"',
+        ]
     if kind is FieldType.INT:
-        return ['"abc"', str(INT32_MAX + 1)]
+        return ['"abc"', str(INT32_MAX + 1), '"5"', "5.5", "True"]
     if kind is FieldType.FLOAT:
-        return ['"abc"']
+        return ['"abc"', '"1.5"', "True", 'float("nan")', 'float("inf")']
     if kind is FieldType.DECIMAL:
         scale, whole = spec.scale or 0, (spec.precision or 1) - (spec.scale or 0)
-        return [repr("1." + "1" * (scale + 1)), repr("9" * (whole + 1))]
+        return [
+            repr("1." + "1" * (scale + 1)),
+            repr("9" * (whole + 1)),
+            '"NaN"',
+            '"1e2"',
+            "1",  # a JSON number: decimals are sent as strings
+        ]
     if kind is FieldType.BOOL:
-        return ['"maybe"']
+        return ['"maybe"', '"yes"', "1"]
     if kind is FieldType.DATE:
-        return ['"2024-13-45"']
+        return ['"2024-13-45"', "0", '"20240101"']
     if kind is FieldType.DATETIME:
-        return ['"2024-01-01T10:00:00"']  # naive: a timezone is required
+        return [
+            '"2024-01-01T10:00:00"',  # naive: a timezone is required
+            "0",
+            '"9999-12-31T23:59:59-05:00"',  # past the year 9999 in UTC
+            '"0001-01-01T00:00:00+01:00"',  # before the year 1 in UTC
+        ]
     if kind in (FieldType.UUID, FieldType.REF):
         return ['"not-a-uuid"']
     if kind is FieldType.ENUM:
         return ['"not-a-choice"']
-    return []  # any JSON value is valid
+    return [  # JSON: any value PostgreSQL and SQLite store and read back alike
+        'float("nan")',
+        'float("inf")',
+        r'{"key": "nul \x00"}',
+        r'{"lone \ud800": 1}',
+    ]
 
 
 def _compare(view: FieldView, actual: str, expected: str) -> str:

@@ -8,7 +8,12 @@ from typing import Any
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views
+from fastgen.resource_context import (
+    CORE_SCHEMA_TYPES,
+    FieldView,
+    Target,
+    field_views,
+)
 from fastgen.spec import FieldType, ResourceSpec
 
 
@@ -243,6 +248,12 @@ def _context(
             (v.column, literal) for v in views for literal in v.invalid_literals
         ]
         + [("unknown_field", "1")],
+        "invalid_filters": [
+            (v.column, literal)
+            for v in views
+            if v.spec.is_filterable
+            for literal in v.invalid_filter_literals
+        ],
     }
 
 
@@ -332,15 +343,20 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports.add("datetime", "datetime")
     imports.add("enum", "StrEnum")
     imports.add("pydantic", "BaseModel", "ConfigDict", "Field")
-    _value_imports(imports, context)
+    if _uses(context, FieldType.DECIMAL):
+        imports.add("decimal", "Decimal")
+        imports.add("typing", "Annotated")
+        imports.add(_core(context, "types"), "DecimalText")
+    if any(
+        v.spec.type is FieldType.DATE and v.spec.has_default for v in context["fields"]
+    ):
+        imports.add("datetime", "date")
     if context["not_null"]:
         imports.add("pydantic", "field_validator")
-    if _uses(context, FieldType.DATETIME):
-        imports.add("pydantic", "AwareDatetime")
-    if _uses(context, FieldType.EMAIL):
-        imports.add("pydantic", "EmailStr")
-    if _uses(context, FieldType.URL):
-        imports.add(_core(context, "types"), "HttpUrlStr")
+        imports.add(_core(context, "types"), "not_null_schema")
+    for kind, name in CORE_SCHEMA_TYPES.items():
+        if _uses(context, kind):
+            imports.add(_core(context, "types"), name)
     if context["enums"]:
         imports.add(f"{module}.models", *(v.enum_class for v in context["enums"]))
     return imports
@@ -427,6 +443,7 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
     names = context["r"]
     imports = _imports(context)
     imports.add("uuid")
+    imports.add("json")
     imports.add("typing", "Any")
     imports.add("httpx")
     imports.add("pytest")

@@ -6,6 +6,7 @@ import json
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastgen.errors import FastgenError
 from fastgen.project_config import ProjectConfig
@@ -32,7 +33,7 @@ def mint_dev_token(
 
     jwk = _load_private_jwk(config.root / config.dev_private_key)
     env = _project_env(config.root)
-    auth_url = env.get("BETTER_AUTH_URL") or DEFAULT_AUTH_URL
+    auth_url = _origin(env.get("BETTER_AUTH_URL") or DEFAULT_AUTH_URL)
     now = int(time.time())
     claims: dict[str, object] = {
         "sub": sub,
@@ -44,6 +45,23 @@ def mint_dev_token(
     claims |= {k: v for k, v in (("email", email), ("name", name)) if v is not None}
     key = jwt.PyJWK.from_dict(jwk, algorithm="EdDSA")
     return jwt.encode(claims, key.key, algorithm="EdDSA", headers={"kid": jwk["kid"]})
+
+
+def _origin(url: str) -> str:
+    """The origin of ``url``: what the project expects in ``iss`` and ``aud``
+    (see ``Settings.better_auth_origin`` in the generated ``core/config.py``)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    if port is not None and port != {"http": 80, "https": 443}.get(scheme):
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def _load_private_jwk(path: Path) -> dict[str, str]:

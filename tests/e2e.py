@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -60,29 +62,32 @@ def free_port() -> int:
 def serving(project: Path, **env: str) -> Iterator[str]:
     """Run the project's app under uvicorn; yield its base URL once it answers."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
-        cwd=project,
-        env=project_env(**env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(server, base_url)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    # A file, not a pipe: nobody reads a pipe while the server runs, and a full
+    # one would block the server's logging after a few thousand requests.
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+            cwd=project,
+            env=project_env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(server, base_url, log)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
-def _wait_until_up(server: subprocess.Popen[str], base_url: str) -> None:
+def _wait_until_up(server: subprocess.Popen[str], base_url: str, log: IO[str]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            output = server.stdout.read() if server.stdout else ""
-            raise AssertionError(f"uvicorn exited {server.returncode}:\n{output}")
+            log.seek(0)
+            raise AssertionError(f"uvicorn exited {server.returncode}:\n{log.read()}")
         try:
             httpx.get(f"{base_url}/api/v1/health", timeout=1)
             return

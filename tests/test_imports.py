@@ -47,3 +47,9 @@ def test_names_sort_case_insensitively_in_natural_order() -> None:
         "from m import ITEM_9, ITEM_10, ITEM_A, Another, AVery, Bx, Item2, Item10, "
         "b2, b10, bX"
     )
+
+
+def test_names_of_one_kind_are_compared_case_insensitively() -> None:
+    imports = ImportSet()
+    imports.add("app.core.types", "ISODate", "Int32", "HttpUrlStr")
+    assert imports.render() == "from app.core.types import HttpUrlStr, Int32, ISODate"

@@ -149,6 +149,18 @@ def test_token_is_signed_by_the_dev_key_for_the_configured_issuer(
     assert jwt.get_unverified_header(token)["kid"] == jwks["keys"][0]["kid"]
 
 
+def test_token_issuer_is_the_origin_of_better_auth_url(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    assert cli.invoke(app, ["new", "project", "blog"]).exit_code == 0
+    project = tmp_path / "blog"
+    with (project / ".env").open("a") as env:
+        env.write("BETTER_AUTH_URL=HTTPS://Auth.Example.com:443/app/\n")
+    token = _token_in(cli, project, "--sub", "alice")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["iss"], claims["aud"]) == ("https://auth.example.com",) * 2
+
+
 def _token_in(cli: CliRunner, project: Path, *args: str) -> str:
     result = cli.invoke(app, ["token", "--project", str(project), *args])
     assert result.exit_code == 0, result.output

@@ -45,14 +45,13 @@ def create_app(
         description=PROJECT_DESCRIPTION,
         version=VERSION,
         lifespan=lifespan,
-        max_body_size=settings.max_body_size,
     )
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.session_factory = create_session_factory(db_engine)
     app.state.token_verifier = verifier
+    install_error_handlers(app, max_body_size=settings.max_body_size)
     app.add_middleware(RequestIDMiddleware)
-    install_error_handlers(app)
     app.include_router(api_router)
     return app
 

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 
 from app.core.auth import CurrentUser, CurrentUserDep, TokenVerifier
+from app.core.config import Settings
 from app.core.errors import ServiceUnavailableError, UnauthorizedError
 from tests.support import (
     JWKSServer,
@@ -258,6 +259,32 @@ async def test_refetch_respects_the_cooldown(
                 await verifier.verify(token_factory(headers={"kid": "unknown"}))
 
     assert jwks_server.requests == 1
+
+
+async def test_a_rotated_key_is_trusted_seconds_later(
+    jwks_server: JWKSServer,
+    token_factory: TokenFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """better-auth signs with a new key as soon as it rotates: by default the
+    refetch it needs is allowed a few seconds after the previous one."""
+    default = Settings.model_fields["auth_jwks_cooldown_seconds"].default
+    settings = make_settings(auth_jwks_cooldown_seconds=default)
+    transport = httpx.MockTransport(jwks_server.handle)
+    async with httpx.AsyncClient(transport=transport) as http_client:
+        verifier = TokenVerifier(settings, http_client=http_client)
+        await verifier.verify(token_factory())
+        rotated = new_signing_key()
+        jwks_server.keys.append(rotated.public_jwk)
+        now = time.monotonic()
+        monkeypatch.setattr(time, "monotonic", lambda: now + 10)
+
+        claims = await verifier.verify(
+            token_factory(key=rotated.private_key, headers={"kid": rotated.kid})
+        )
+
+    assert claims["sub"] == "user-a"
+    assert jwks_server.requests == 2
 
 
 async def test_a_key_removed_from_the_jwks_stops_being_trusted(

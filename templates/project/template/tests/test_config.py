@@ -16,8 +16,35 @@ def test_defaults_derive_auth_endpoints_from_better_auth_url() -> None:
     )
 
     assert settings.jwks_url == "https://auth.example.com/api/auth/jwks"
-    assert settings.jwt_issuer == "https://auth.example.com/"
+    assert settings.jwt_issuer == "https://auth.example.com"
     assert settings.auth_algorithms == ["EdDSA"]
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://auth.example.com/", "https://auth.example.com"),
+        ("https://auth.example.com/api/auth", "https://auth.example.com"),
+        ("HTTPS://Auth.Example.com:443", "https://auth.example.com"),
+        ("http://localhost:3000/", "http://localhost:3000"),
+        ("http://[::1]:3000", "http://[::1]:3000"),
+    ],
+)
+def test_issuer_and_audience_are_the_origin_of_better_auth_url(
+    url: str, origin: str
+) -> None:
+    """better-auth puts its bare origin in ``iss`` and ``aud``."""
+    settings = make_settings(better_auth_url=url)
+
+    assert (settings.jwt_issuer, settings.jwt_audience) == (origin, origin)
+
+
+@pytest.mark.parametrize(
+    "url", ["localhost:3000", "ftp://auth.example.com", "http://x:y"]
+)
+def test_better_auth_url_must_be_an_http_url(url: str) -> None:
+    with pytest.raises(ValidationError, match="BETTER_AUTH_URL"):
+        make_settings(better_auth_url=url)
 
 
 def test_explicit_issuer_and_audience_win() -> None:

@@ -1,10 +1,12 @@
 """Every error uses the standard ``{"detail", "error_code", ...}`` format."""
 
+import logging
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +30,10 @@ def error_app(app: FastAPI) -> FastAPI:
     @app.post("/test/items")
     async def create_item(payload: Payload, limit: int = 10) -> dict[str, str]:
         return {"title": payload.title}
+
+    @app.get("/test/items")
+    async def list_items() -> list[str]:
+        return []
 
     @app.get("/test/crash")
     async def crash() -> None:
@@ -76,6 +82,19 @@ async def test_wrong_method_is_405(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.usefixtures("error_app")
+@pytest.mark.parametrize("method", ["DELETE", "OPTIONS", "TRACE"])
+async def test_405_allows_every_method_of_the_path(
+    client: httpx.AsyncClient, method: str
+) -> None:
+    response = await client.request(method, "/test/items")
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, POST"
+    assert response.json()["error_code"] == "METHOD_NOT_ALLOWED"
+    assert "X-Request-ID" in response.headers
+
+
+@pytest.mark.usefixtures("error_app")
 async def test_validation_errors_are_keyed_by_field(
     client: httpx.AsyncClient,
 ) -> None:
@@ -101,6 +120,48 @@ async def test_malformed_json_is_a_validation_error(
 
     assert response.status_code == 422
     assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.usefixtures("error_app")
+async def test_unparseable_body_is_400(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/test/items",
+        content=b'{"title": "\xff"}',
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "BAD_REQUEST"
+    assert "X-Request-ID" in response.headers
+
+
+async def test_unhandled_error_is_handled_and_logged_once(
+    error_app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The app answers the 500 itself: an exception reaching the server would be
+    logged a second time, without the request id."""
+    transport = httpx.ASGITransport(app=error_app, raise_app_exceptions=True)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        with caplog.at_level(logging.ERROR, logger="app"):
+            response = await c.get("/test/crash")
+
+    assert response.status_code == 500
+    assert response.json()["error_code"] == "INTERNAL_ERROR"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["unhandled error"]
+
+
+async def test_an_apps_own_handler_for_unhandled_errors_is_kept(
+    error_app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    @error_app.exception_handler(Exception)
+    async def own_handler(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"handled_by": "the app"}, status_code=500)
+
+    response = await client.get("/test/crash")
+
+    assert response.status_code == 500
+    assert response.json() == {"handled_by": "the app"}
 
 
 @pytest.mark.usefixtures("error_app")
@@ -188,6 +249,22 @@ async def test_oversized_body_is_rejected(
     )
     streamed = await client.post("/test/items", content=chunks(), headers=json_headers)
 
-    assert declared.status_code == 413
-    assert streamed.status_code == 413
-    assert streamed.json()["error_code"] == "PAYLOAD_TOO_LARGE"
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.json()["error_code"] == "PAYLOAD_TOO_LARGE"
+        assert "X-Request-ID" in response.headers
+
+
+async def test_declared_oversized_body_is_413_on_any_route(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    size = app.state.settings.max_body_size + 1
+
+    response = await client.request("GET", "/api/v1/health", content=b"x" * size)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "Content Too Large",
+        "error_code": "PAYLOAD_TOO_LARGE",
+    }
+    assert "X-Request-ID" in response.headers

@@ -1,12 +1,29 @@
 """Shared column and field types."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Annotated
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.dialects import sqlite
 
-from app.core.types import HttpUrlStr, UTCDateTime, enum_values, utcnow
+from app.core.types import (
+    DecimalText,
+    EmailAddress,
+    HttpUrlStr,
+    Int32,
+    ISODate,
+    JsonFloat,
+    SafeJson,
+    SafeStr,
+    UTCAwareDatetime,
+    UTCDateTime,
+    enum_values,
+    not_null_schema,
+    utcnow,
+)
 
 
 def test_utcnow_is_aware_utc() -> None:
@@ -45,3 +62,158 @@ def test_http_urls_are_accepted_as_given(url: str) -> None:
 def test_other_urls_are_rejected(url: str) -> None:
     with pytest.raises(ValidationError, match="absolute http"):
         TypeAdapter(HttpUrlStr).validate_python(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user@", "http://:80/x", "https://example.com/\x00"]
+)
+def test_urls_without_a_host_or_with_nul_are_rejected(url: str) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(HttpUrlStr).validate_python(url)
+
+
+def test_urls_are_documented_with_their_format_and_pattern() -> None:
+    schema = TypeAdapter(HttpUrlStr).json_schema()
+
+    assert schema["format"] == "uri"
+    assert schema["pattern"].startswith("^[Hh][Tt][Tt][Pp]")
+
+
+@pytest.mark.parametrize("text", ["nul \x00", "lone \ud800", "\udfff"])
+def test_strings_refuse_what_a_database_or_response_cannot_hold(text: str) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(SafeStr).validate_python(text)
+
+
+def test_strings_keep_any_other_unicode() -> None:
+    text = "caf\u00e9 \U0001f600 \t\n"
+
+    assert TypeAdapter(SafeStr).validate_python(text) == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("nan"),
+        float("inf"),
+        [1, [2, {"deep": float("-inf")}]],
+        {"key": "nul \x00"},
+        {"nul \x00 key": 1},
+        ["lone \ud800"],
+    ],
+)
+def test_json_refuses_non_finite_numbers_and_unstorable_strings(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(SafeJson).validate_python(value)
+
+
+def test_json_accepts_ordinary_values() -> None:
+    value = {"a": [1, 2.5, None, True, "x", {"b": []}], "big": 10**30}
+
+    assert TypeAdapter(SafeJson).validate_python(value) == value
+
+
+@pytest.mark.parametrize("value", [0, 1_700_000_000, "1700000000", "2024-1-1"])
+def test_dates_must_be_iso_strings(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(ISODate).validate_python(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        "1700000000",
+        "2024-01-01T10:00:00",
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:00:00+01:00",
+    ],
+)
+def test_datetimes_must_be_aware_and_in_range_in_utc(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(UTCAwareDatetime).validate_python(value)
+
+
+def test_datetimes_are_converted_to_utc() -> None:
+    value = TypeAdapter(UTCAwareDatetime).validate_python("2024-05-01T12:00:00+02:00")
+
+    assert value == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert value.tzinfo is UTC
+
+
+def test_not_null_schema_keeps_only_the_non_null_variant() -> None:
+    schema = {
+        "anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}],
+        "default": None,
+        "description": "Title.",
+    }
+
+    not_null_schema(schema)
+
+    assert schema == {"type": "string", "maxLength": 5, "description": "Title."}
+
+
+Price = Annotated[Decimal, DecimalText(6, 2)]
+
+
+@pytest.mark.parametrize("text", ["0", "-1234.5", "1234.56", "0.05"])
+def test_decimals_are_plain_strings_within_their_digits(text: str) -> None:
+    assert TypeAdapter(Price).validate_python(text) == Decimal(text)
+
+
+@pytest.mark.parametrize(
+    "value", [1.5, 2, "12345", "1.234", "1e3", "NaN", " 1.5", "1.", ".5"]
+)
+def test_decimals_outside_their_documented_form_are_rejected(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(Price).validate_python(value)
+
+
+def test_decimals_are_documented_as_strings_with_their_digits() -> None:
+    assert TypeAdapter(Price).json_schema() == {
+        "type": "string",
+        "pattern": r"^-?[0-9]{1,4}(\.[0-9]{1,2})?$",
+    }
+
+
+def test_numbers_are_json_numbers() -> None:
+    assert TypeAdapter(Int32).validate_python(5.0) == 5
+    assert TypeAdapter(JsonFloat).validate_python(2) == 2.0
+
+
+@pytest.mark.parametrize("value", ["5", True, 5.5, float("inf"), 2**31])
+def test_ints_refuse_strings_booleans_fractions_and_big_values(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(Int32).validate_python(value)
+
+
+@pytest.mark.parametrize("value", ["1.5", False, None, float("nan")])
+def test_floats_refuse_strings_booleans_and_nan(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(JsonFloat).validate_python(value)
+
+
+@pytest.mark.parametrize("address", ["a@example.test", "b@host.LOCALHOST", "c@x.onion"])
+def test_emails_at_special_use_domains_are_refused_as_documented(address: str) -> None:
+    pattern = TypeAdapter(EmailAddress).json_schema()["pattern"]
+
+    assert re.match(pattern, address) is None
+    with pytest.raises(ValidationError):
+        TypeAdapter(EmailAddress).validate_python(address)
+
+
+def test_deliverable_emails_match_the_documented_pattern() -> None:
+    pattern = TypeAdapter(EmailAddress).json_schema()["pattern"]
+
+    assert re.match(pattern, "someone@testing.example.com")
+    assert TypeAdapter(EmailAddress).validate_python("a@Example.com") == "a@example.com"
+
+
+def test_optional_ints_document_their_range() -> None:
+    schema = TypeAdapter(Int32 | None).json_schema()
+
+    assert schema["anyOf"][0] == {
+        "type": "integer",
+        "minimum": -(2**31),
+        "maximum": 2**31 - 1,
+    }

@@ -2,7 +2,7 @@
 
 better-auth's JWT plugin signs tokens with EdDSA (Ed25519) by default and
 publishes its public keys at ``{BETTER_AUTH_URL}/api/auth/jwks``; issuer and
-audience default to that base URL.
+audience default to the origin of that URL.
 """
 
 import asyncio
@@ -67,7 +67,8 @@ class TokenVerifier:
 
     Keys come from ``settings.auth_jwks_file`` when set (development), otherwise
     from ``settings.jwks_url``. A token whose ``kid`` is unknown triggers one
-    refetch (key rotation), at most once per ``auth_jwks_cooldown_seconds``; keys
+    refetch (key rotation), at most once per ``auth_jwks_cooldown_seconds`` (a
+    few seconds, so a just-rotated key is trusted almost at once); keys
     older than ``auth_jwks_max_age_seconds`` are refetched before use, so a key
     removed from the JWKS stops being trusted.
     """

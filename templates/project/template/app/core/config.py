@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,7 +33,7 @@ class Settings(BaseSettings):
     auth_audience: str | None = None
     auth_algorithms: list[str] = Field(default_factory=lambda: ["EdDSA"], min_length=1)
     auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
-    auth_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
+    auth_jwks_cooldown_seconds: float = Field(default=5.0, ge=0)
     auth_jwks_max_age_seconds: float = Field(default=600.0, ge=0)
     auth_jwks_timeout_seconds: float = Field(default=5.0, gt=0)
 
@@ -40,6 +41,22 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_case_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("better_auth_url")
+    @classmethod
+    def _check_better_auth_url(cls, value: str) -> str:
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018  (raises on an invalid port)
+        except ValueError as exc:
+            raise ValueError(f"BETTER_AUTH_URL is not a valid URL: {exc}") from None
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(
+                "BETTER_AUTH_URL must be an absolute http(s) URL, "
+                "e.g. https://auth.example.com"
+            )
+        return value
 
     @field_validator("auth_algorithms")
     @classmethod
@@ -84,14 +101,26 @@ class Settings(BaseSettings):
         return f"{self.better_auth_url.rstrip('/')}/api/auth/jwks"
 
     @property
+    def better_auth_origin(self) -> str:
+        """``BETTER_AUTH_URL`` reduced to its origin, as better-auth writes it."""
+        parts = urlsplit(self.better_auth_url)
+        host = (parts.hostname or "").lower()
+        if ":" in host:
+            host = f"[{host}]"
+        default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
+        if parts.port is not None and parts.port != default_port:
+            host = f"{host}:{parts.port}"
+        return f"{parts.scheme.lower()}://{host}"
+
+    @property
     def jwt_issuer(self) -> str:
-        """Expected ``iss`` claim (better-auth uses its base URL by default)."""
-        return self.auth_issuer or self.better_auth_url
+        """Expected ``iss`` claim (better-auth uses its origin by default)."""
+        return self.auth_issuer or self.better_auth_origin
 
     @property
     def jwt_audience(self) -> str:
-        """Expected ``aud`` claim (better-auth uses its base URL by default)."""
-        return self.auth_audience or self.better_auth_url
+        """Expected ``aud`` claim (better-auth uses its origin by default)."""
+        return self.auth_audience or self.better_auth_origin
 
 
 @lru_cache

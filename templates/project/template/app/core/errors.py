@@ -6,7 +6,7 @@ Every error response body is ``{"detail": str, "error_code": str}`` plus
 
 import logging
 from collections.abc import Mapping
-from http import HTTPStatus
+from http import HTTPMethod, HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, status
@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ ERROR_CODES: dict[int, str] = {
 }
 
 _DESCRIPTIONS: dict[int, str] = {
-    400: "The request is malformed.",
+    400: "The request body cannot be parsed.",
     401: "Missing, invalid or expired bearer token.",
     403: "The authenticated user may not perform this action.",
     404: "The resource does not exist or belongs to another user.",
@@ -190,7 +192,28 @@ async def _http_error_handler(
     headers = dict(exc.headers or {})
     if code == status.HTTP_401_UNAUTHORIZED:
         headers.setdefault("WWW-Authenticate", "Bearer")
+    if code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        headers["Allow"] = _allowed_methods(request)
     return error_json(code, ERROR_CODES.get(code, default_code), detail, None, headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette answers with the methods of the first route matching the path
+    # only, but each method of a path is a route of its own: try every method.
+    allowed = []
+    for method in HTTPMethod:
+        scope = {
+            "type": "http",
+            "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", ""),
+            "method": method.value,
+            "headers": [],
+        }
+        if any(
+            route.matches(scope)[0] is Match.FULL for route in request.app.router.routes
+        ):
+            allowed.append(method.value)
+    return ", ".join(allowed)
 
 
 async def _validation_error_handler(
@@ -220,26 +243,102 @@ async def _integrity_error_handler(
     )
 
 
-async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    request_id = getattr(request.state, "request_id", None)
-    logger.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
+def _internal_error(request_id: str | None) -> JSONResponse:
     detail = "Internal server error"
     if request_id:
         detail = f"{detail} (request id {request_id})"
-    response = error_json(
-        status.HTTP_500_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", detail
+    return error_json(status.HTTP_500_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", detail)
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+class ErrorBoundaryMiddleware:
+    """Answer oversized bodies (413) and unhandled errors (500) in the error format.
+
+    A body larger than ``max_body_size`` is refused before the app runs when its
+    ``Content-Length`` says so, and as soon as it grows past the limit otherwise.
+    An exception no handler took is logged once and answered with a generic 500
+    (Starlette's handler would re-raise it, for the server to log it again),
+    unless the app registered a handler for ``Exception`` itself.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_size: int | None = None) -> None:
+        self.app = app
+        self.max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_body_size
+        declared = _declared_length(scope)
+        if limit is not None and declared is not None and declared > limit:
+            await _too_large()(scope, receive, send)
+            return
+
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if limit is not None and message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise StarletteHTTPException(status.HTTP_413_CONTENT_TOO_LARGE)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Exception as exc:
+            if started or _has_own_error_handler(scope):
+                raise
+            request_id = scope.get("state", {}).get("request_id")
+            logger.error(
+                "unhandled error", exc_info=exc, extra={"request_id": request_id}
+            )
+            await _internal_error(request_id)(scope, receive, send)
+
+
+def _has_own_error_handler(scope: Scope) -> bool:
+    """Whether the app registered its own handler for unhandled errors."""
+    app = scope.get("app")
+    handlers = getattr(app, "exception_handlers", {})
+    return Exception in handlers or 500 in handlers
+
+
+def _too_large() -> JSONResponse:
+    return error_json(
+        status.HTTP_413_CONTENT_TOO_LARGE,
+        ERROR_CODES[status.HTTP_413_CONTENT_TOO_LARGE],
+        "Content Too Large",
     )
-    if request_id:
-        response.headers["X-Request-ID"] = request_id
-    return response
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers that render every error in the standard format."""
+def install_error_handlers(app: FastAPI, max_body_size: int | None = None) -> None:
+    """Render every error in the standard format; bodies over ``max_body_size``
+    bytes are a 413.
+
+    Call it before adding the request-id middleware, so that middleware also
+    wraps the 413 and 500 responses.
+    """
     app.exception_handler(AppError)(_app_error_handler)
     app.exception_handler(StarletteHTTPException)(_http_error_handler)
     app.exception_handler(RequestValidationError)(_validation_error_handler)
     app.exception_handler(IntegrityError)(_integrity_error_handler)
-    # Starlette runs the Exception handler in its outermost middleware; it still
-    # re-raises afterwards so the server can log the failure too.
-    app.exception_handler(Exception)(_unhandled_error_handler)
+    app.add_middleware(ErrorBoundaryMiddleware, max_body_size=max_body_size)

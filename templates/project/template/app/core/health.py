@@ -29,7 +29,7 @@ class HealthStatus(BaseModel):
     response_model=DataResponse[HealthStatus],
     summary="Check service health",
     description="Runs `SELECT 1` against the database. No authentication needed.",
-    responses=error_responses(503),
+    responses=error_responses(413, 503),
 )
 async def health(session: SessionDep) -> DataResponse[HealthStatus]:
     """Report whether the service can reach its database."""

@@ -14,7 +14,7 @@ router = APIRouter(tags=["auth"])
     summary="Get the current user",
     description="Returns the user identified by the bearer token.",
     response_description="The authenticated user.",
-    responses=error_responses(401, 503),
+    responses=error_responses(401, 413, 503),
 )
 async def read_me(user: CurrentUserDep) -> DataResponse[CurrentUser]:
     """Echo the verified identity of the caller."""

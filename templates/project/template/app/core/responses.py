@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
+#: Keeps the row offset within a 64-bit integer on every database.
+MAX_PAGE = 2**31 - 1
 
 
 class DataResponse(BaseModel, Generic[T]):
@@ -30,7 +32,9 @@ class PageParams:
 
     def __init__(
         self,
-        page: Annotated[int, Query(ge=1, description="1-based page number.")] = 1,
+        page: Annotated[
+            int, Query(ge=1, le=MAX_PAGE, description="1-based page number.")
+        ] = 1,
         page_size: Annotated[
             int,
             Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (max 100)."),

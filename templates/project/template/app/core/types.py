@@ -1,12 +1,27 @@
 """Column and field types shared by every resource."""
 
-from datetime import UTC, datetime
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import email_validator
 import sqlalchemy as sa
-from pydantic import AfterValidator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    JsonValue,
+)
+from pydantic_core import core_schema
 
 
 def utcnow() -> datetime:
@@ -50,12 +65,189 @@ def enum_values(enum: type[Enum]) -> list[str]:
     return [str(member.value) for member in enum]
 
 
+def _check_text(value: str) -> str:
+    # PostgreSQL cannot store NUL, and a lone surrogate cannot be encoded as UTF-8
+    # in the response: both would be a 500 later, so they are a 422 here.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (\\u0000) characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must not contain unpaired surrogates") from None
+    return value
+
+
+SafeStr = Annotated[
+    str,
+    AfterValidator(_check_text),
+    Field(json_schema_extra={"pattern": "^[^\x00]*$"}),
+]
+"""A string any database can store and any response can encode."""
+
+
+def _any_case(text: str) -> str:
+    """A regex matching ``text`` in any case: JSON Schema patterns have no flags."""
+    return "".join(
+        f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in text
+    )
+
+
+# email-validator refuses special-use domains (example.test, x.localhost): say so.
+_RESERVED_DOMAINS = "|".join(
+    _any_case(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES
+)
+
+_EMAIL_PATTERN = f"^[^@]+@(?!(.+\\.)?({_RESERVED_DOMAINS})$)"
+
+EmailAddress = Annotated[EmailStr, Field(json_schema_extra={"pattern": _EMAIL_PATTERN})]
+"""An email address at a domain that can receive mail, normalised."""
+
+
+_HTTP_URL_PATTERN = f"^{_any_case('http')}[Ss]?://[^/?#@:]"
+
+
 def _check_http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        hostname = urlsplit(value).hostname
+    except ValueError:
+        hostname = None
+    if not re.match(_HTTP_URL_PATTERN, value) or not hostname:
         raise ValueError("must be an absolute http:// or https:// URL")
     return value
 
 
-HttpUrlStr = Annotated[str, AfterValidator(_check_http_url)]
+HttpUrlStr = Annotated[
+    str,
+    AfterValidator(_check_text),
+    AfterValidator(_check_http_url),
+    Field(json_schema_extra={"format": "uri", "pattern": _HTTP_URL_PATTERN}),
+]
 """A string holding an absolute http(s) URL, stored as given."""
+
+
+def _check_json(value: JsonValue) -> JsonValue:
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("numbers must be finite (no NaN or Infinity)")
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            for key, member in item.items():
+                _check_text(key)
+                pending.append(member)
+    return value
+
+
+SafeJson = Annotated[JsonValue, AfterValidator(_check_json)]
+"""Any JSON value with finite numbers and storable strings."""
+
+
+def _json_number(value: object) -> object:
+    # The lax int/float checks that follow also take "5" and true; JSON Schema's
+    # number does not (while 5.0 is an integer in both).
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise ValueError("must be a JSON number")
+
+
+# Constraints come before the validator: after it, pydantic leaves them out of a
+# nullable field's JSON schema.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_json_number)]
+"""A 32-bit integer sent as a JSON number (``5`` or ``5.0``, not ``"5"``)."""
+
+JsonFloat = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_json_number)]
+"""A finite number sent as a JSON number (not ``"1.5"`` or ``true``)."""
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
+
+
+def _iso_date_text(value: object) -> object:
+    if isinstance(value, date) or (
+        isinstance(value, str) and _ISO_DATE.fullmatch(value)
+    ):
+        return value
+    raise ValueError("must be a date in YYYY-MM-DD form")
+
+
+def _iso_datetime_text(value: object) -> object:
+    if isinstance(value, datetime) or (
+        isinstance(value, str) and _ISO_DATETIME.match(value)
+    ):
+        return value
+    raise ValueError("must be an RFC 3339 date-time with a timezone")
+
+
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
+
+
+ISODate = Annotated[date, BeforeValidator(_iso_date_text)]
+"""A calendar date, given as ``YYYY-MM-DD`` (not a timestamp number)."""
+
+UTCAwareDatetime = Annotated[
+    AwareDatetime, BeforeValidator(_iso_datetime_text), AfterValidator(_to_utc)
+]
+"""A timezone-aware RFC 3339 date-time, converted to UTC (range-checked)."""
+
+
+@dataclass(frozen=True)
+class DecimalText:
+    """``Annotated[Decimal, DecimalText(precision, scale)]``: a decimal sent as a
+    plain string (``"1234.56"``), as documented.
+
+    JSON numbers are refused: a binary float cannot say ``0.1`` exactly, and a
+    JSON Schema ``multipleOf`` on floats cannot be checked reliably.
+    """
+
+    precision: int
+    scale: int
+
+    @property
+    def pattern(self) -> str:
+        """The digits allowed before and after the point."""
+        whole = self.precision - self.scale
+        integer = f"[0-9]{{1,{whole}}}" if whole else "0"
+        fraction = f"(\\.[0-9]{{1,{self.scale}}})?" if self.scale else ""
+        return f"^-?{integer}{fraction}$"
+
+    def _check(self, value: object) -> object:
+        if isinstance(value, Decimal) or (
+            isinstance(value, str) and re.fullmatch(self.pattern, value)
+        ):
+            return value
+        raise ValueError(
+            f"must be a decimal string with at most {self.precision - self.scale} "
+            f"digits before the point and {self.scale} after it"
+        )
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """Check the text before pydantic's own decimal validation."""
+        return core_schema.no_info_before_validator_function(
+            self._check, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        """Document the string form and its digits."""
+        return {"type": "string", "pattern": self.pattern}
+
+
+def not_null_schema(schema: dict[str, Any]) -> None:
+    """Document a PATCH field that may be left out but not sent as ``null``."""
+    variants = schema.pop("anyOf", [])
+    if isinstance(variants, list):
+        for variant in variants:
+            if isinstance(variant, dict) and variant != {"type": "null"}:
+                schema.update(variant)
+    schema.pop("default", None)
