@@ -72,12 +72,18 @@ ProjectDir = Annotated[
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a FastgenError into one red line on stderr and its exit code."""
+    """Turn a FastgenError into one red line on stderr and its exit code.
+
+    The project a command opens stays locked until it returns (``command_scope``).
+    """
 
     @wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from fastgen.apply import command_scope
+
         try:
-            return command(*args, **kwargs)
+            with command_scope():
+                return command(*args, **kwargs)
         except FastgenError as exc:
             err_console.print(
                 f"[bold red]error:[/bold red] {exc.message}", soft_wrap=True

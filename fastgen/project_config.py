@@ -66,6 +66,8 @@ def find_project(start: Path | None = None) -> ProjectConfig:
     """Return the config of the nearest project at or above ``start``.
 
     A project is a directory whose ``pyproject.toml`` has a ``[tool.fastgen]`` table.
+    The project is locked for the rest of the command, and an apply that was
+    interrupted is rolled forward or back first (``fastgen.apply.enter_project``).
     """
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
@@ -73,7 +75,11 @@ def find_project(start: Path | None = None) -> ProjectConfig:
         if pyproject.is_file():
             settings = _fastgen_table(pyproject)
             if settings is not None:
-                return _config_from(directory, settings, pyproject)
+                config = _config_from(directory, settings, pyproject)
+                from fastgen.apply import enter_project
+
+                enter_project(directory)
+                return config
     raise FastgenError(
         f"no fastgen project found at or above {here}: run this inside a project "
         "created by `fastgen new project`, pass --project DIR, or run `fastgen init`"
