@@ -32,6 +32,9 @@ class NewProject:
     dry_run: bool
 
 
+MAX_NAME_LENGTH = 100  # a directory and a package name, well under NAME_MAX
+
+
 def validate_project_name(name: str) -> str:
     """Return the Python package-style slug of ``name`` or raise FastgenError."""
     if not name:
@@ -40,6 +43,11 @@ def validate_project_name(name: str) -> str:
         raise FastgenError(
             f"project name {name!r} cannot become a Python package: start with a "
             "letter and use only letters, digits, '-' and '_' (e.g. my-app)"
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        raise FastgenError(
+            f"project name is {len(name)} characters long: use at most "
+            f"{MAX_NAME_LENGTH}"
         )
     slug = name.lower().replace("-", "_")
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -23,9 +24,11 @@ _STYLES = {
 def show_new_project(console: Console, result: NewProject) -> None:
     """List the files created and the next three commands."""
     verb = "Would create" if result.dry_run else "Created"
-    tree = Tree(f"[bold]{verb} {result.target}[/bold] ({len(result.files)} files)")
+    tree = Tree(
+        f"[bold]{verb} {escape(str(result.target))}[/bold] ({len(result.files)} files)"
+    )
     for path in result.files:
-        tree.add(f"[green]{path}[/green]")
+        tree.add(f"[green]{escape(path)}[/green]")
     console.print(tree)
     if result.dry_run:
         console.print("[yellow]Dry run: nothing was written.[/yellow]")
@@ -38,7 +41,7 @@ def show_new_project(console: Console, result: NewProject) -> None:
             "pytest                             # test",
         ]
     )
-    console.print(Panel(steps, title="Next steps", expand=False))
+    console.print(Panel(escape(steps), title="Next steps", expand=False))
 
 
 def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
@@ -49,7 +52,9 @@ def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     for change in plan.changes:
         style = _STYLES[change.action]
-        table.add_row(f"[{style}]{change.action.value:>9}[/{style}]", change.path)
+        table.add_row(
+            f"[{style}]{change.action.value:>9}[/{style}]", escape(change.path)
+        )
     console.print(table)
     if not dry_run:
         return
@@ -62,7 +67,9 @@ def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
 def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """Migrations that need a human look before they run."""
     for warning in warnings:
-        console.print(f"[bold yellow]warning:[/bold yellow] {warning}", soft_wrap=True)
+        console.print(
+            f"[bold yellow]warning:[/bold yellow] {escape(warning)}", soft_wrap=True
+        )
 
 
 def show_check(console: Console, report: CheckReport) -> None:
@@ -75,8 +82,9 @@ def show_check(console: Console, report: CheckReport) -> None:
         return
     for problem in report.problems:
         console.print(
-            f"[bold red]✗[/bold red] [bold]{problem.resource}[/bold] "
-            f"{problem.message} [dim]→ fix:[/dim] [cyan]{problem.fix}[/cyan]",
+            f"[bold red]✗[/bold red] [bold]{escape(problem.resource)}[/bold] "
+            f"{escape(problem.message)} [dim]→ fix:[/dim] "
+            f"[cyan]{escape(problem.fix)}[/cyan]",
             soft_wrap=True,
         )
         if problem.diff:

@@ -875,17 +875,67 @@ def _parse_toml(text: str, path: Path) -> object:
 
 
 def _parse_yaml(text: str, path: Path) -> object:
-    """Parse YAML text, reporting syntax errors on one line."""
+    """Parse YAML text, reporting syntax errors on one line.
+
+    A spec is plain data: aliases (``*name``, the billion-laughs bomb) and a key
+    given twice are errors, and so is a file over ``MAX_SPEC_BYTES``.
+    """
     import yaml
 
+    if len(text) > MAX_SPEC_BYTES:
+        raise FastgenError(
+            f"{path}: spec file is larger than {MAX_SPEC_BYTES // 1000} kB; a spec "
+            "is a name and a list of fields"
+        )
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_spec_yaml_loader())
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise FastgenError(f"{path}: invalid YAML: {err.problem}{where}") from None
     except yaml.YAMLError as err:
         raise FastgenError(f"{path}: invalid YAML: {err}") from None
+
+
+MAX_SPEC_BYTES = 256_000
+
+
+def _spec_yaml_loader() -> type:
+    """A safe YAML loader that refuses aliases and duplicate keys."""
+    import yaml
+
+    class SpecLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "aliases (*name) are not allowed in a spec; write the value out",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: set[object] = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        duplicate = key in seen
+                        seen.add(key)
+                    except TypeError:
+                        continue  # an unhashable key is reported later
+                    if duplicate:
+                        raise yaml.constructor.ConstructorError(
+                            None,
+                            None,
+                            f"key {key!r} is given twice",
+                            key_node.start_mark,
+                        )
+            return super().construct_mapping(node, deep=deep)
+
+    return SpecLoader
 
 
 def _spec_from_data(data: object, source: str) -> ResourceSpec:

@@ -12,7 +12,7 @@ from fastgen.add_resource import (
 )
 from fastgen.errors import FastgenError
 from fastgen.manifest import MANIFEST_PATH, dump_manifest, load_manifest
-from fastgen.plan import Plan, content_hash, make_plan
+from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.resource_render import ResourcePaths, ownership_header
 from fastgen.spec import PARTS, ResourceSpec, dump_spec, parse_field, spec_hash
@@ -75,7 +75,7 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
     )
     spec_text = dump_spec(ejected)
     files = {writable_spec(spec_file): spec_text}
-    current = (config.root / path).read_bytes().decode("utf-8")
+    current = read_exact(config.root / path) or ""
     files[path] = current.removeprefix(ownership_header(paths, part) + "\n")
     record = record.model_copy(
         update={

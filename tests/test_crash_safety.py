@@ -100,12 +100,17 @@ def _copy(source: Path, tmp_path: Path) -> Path:
 
 # The apply of `add resource Comment` renames the journal, then 11 files: kill
 # before each rename, while temp files are created, and at the journal's removal.
+# A few points run with the fast tests, the whole sweep with the e2e ones.
+_FAST_POINTS = {"replace:1", "replace:2", "replace:7", "replace:12", "fsync:3"}
 KILL_POINTS = [
-    *(f"replace:{n}" for n in range(1, 14)),
-    "open:1",
-    "open:6",
-    "fsync:3",
-    "unlink:1",
+    pytest.param(point, marks=() if point in _FAST_POINTS else pytest.mark.e2e)
+    for point in [
+        *(f"replace:{n}" for n in range(1, 14)),
+        "open:1",
+        "open:6",
+        "fsync:3",
+        "unlink:1",
+    ]
 ]
 
 
