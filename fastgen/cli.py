@@ -420,6 +420,10 @@ def init(
     from fastgen.init import plan_init
 
     root = path.resolve()
+    if root.is_dir():
+        from fastgen.apply import enter_project
+
+        enter_project(root)
     planned = plan_init(root, app_package=app_package, router=router, app=app_option)
     if planned.already_initialised:
         console.print(planned.notes[0], markup=False)

@@ -27,8 +27,8 @@ import json
 import keyword
 import math
 import re
-from collections.abc import Callable, Mapping
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from difflib import get_close_matches
 from enum import StrEnum
@@ -78,6 +78,9 @@ PARTS = ("models", "schemas", "service", "router", "tests")
 FLAGS = ("index", "unique")
 #: Length used for ``str`` fields declared without ``{n}``.
 DEFAULT_MAX_LENGTH = 255
+MAX_STR_LENGTH = 65_535  # longer strings are text
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the API validates int as 32-bit
+JSON_INT_MAX = 2**53 - 1
 #: Columns fastgen adds to every resource itself.
 AUTOMATIC_COLUMNS = ("id", "owner_id", "created_at", "updated_at")
 #: Public attributes of SQLModel/pydantic models a field must not shadow
@@ -215,9 +218,14 @@ def _default_text(value: object, data: Mapping[str, Any]) -> str:
 
 
 def _default_int(value: object, data: Mapping[str, Any]) -> int:
-    """Accept a whole number (not a bool)."""
+    """Accept a whole number (not a bool) in the 32-bit range the API accepts."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{value!r} is not a whole number (e.g. 0 or -1)")
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(
+            f"{value} is outside the int range {INT_MIN}..{INT_MAX}; use a smaller "
+            "number, or decimal{p,0} for larger ones"
+        )
     return value
 
 
@@ -266,16 +274,22 @@ def _default_date(value: object, data: Mapping[str, Any]) -> date:
 
 
 def _default_datetime(value: object, data: Mapping[str, Any]) -> datetime:
-    """Accept a datetime, a date (midnight) or an ISO 8601 string."""
+    """Accept a datetime or an ISO 8601 string with a timezone, as the API does."""
+    parsed: datetime | None = None
     if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, str):
+        parsed = value
+    elif isinstance(value, str) and "T" in value.upper():
         try:
-            return datetime.fromisoformat(value)
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             pass
+    if parsed is not None:
+        if parsed.utcoffset() is None:
+            raise ValueError(
+                f"{value!r} has no timezone, which the API requires: add one "
+                "(e.g. 2024-01-01T10:00:00Z)"
+            )
+        return parsed
     raise ValueError(
         f"{value!r} is not a valid datetime: use ISO 8601 "
         "(e.g. 2024-01-01T10:00:00Z)"
@@ -313,14 +327,31 @@ def _default_url(value: object, data: Mapping[str, Any]) -> str:
 
 
 def _default_json(value: object, data: Mapping[str, Any]) -> Any:
-    """Accept any JSON value; objects are stored with sorted keys."""
+    """Accept any JSON value; objects are stored with sorted keys. Integers stay
+    within what every JSON reader keeps exactly (53 bits)."""
     try:
         canonical = json.loads(json.dumps(value, sort_keys=True, allow_nan=False))
     except (TypeError, ValueError):
         canonical = None
     if canonical != value:
         raise ValueError(f"{value!r} is not a JSON value (e.g. [] or {{}})")
+    if any(abs(number) > JSON_INT_MAX for number in _json_ints(canonical)):
+        raise ValueError(
+            f"{value!r} has an integer beyond ±{JSON_INT_MAX}, which JSON readers "
+            "round; write it as a string"
+        )
     return canonical
+
+
+def _json_ints(value: object) -> Iterator[int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_ints(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_ints(item)
 
 
 def _default_enum(value: object, data: Mapping[str, Any]) -> str:
@@ -387,6 +418,10 @@ class FieldSpec(BaseModel):
         if not isinstance(data, dict):
             return data
         filled = dict(data)
+        if filled.get("type") == FieldType.REF and filled.get("default", 0) is None:
+            # `ref?=null` says what `ref?` already means: no reference
+            filled.pop("default")
+            filled["has_default"] = False
         filled.setdefault("has_default", "default" in data)
         if filled.get("type") == FieldType.STR and filled.get("max_length") is None:
             filled["max_length"] = DEFAULT_MAX_LENGTH
@@ -409,10 +444,16 @@ class FieldSpec(BaseModel):
 
     @field_validator("max_length", "precision")
     @classmethod
-    def _positive(cls, number: int | None) -> int | None:
+    def _positive(cls, number: int | None, info: ValidationInfo) -> int | None:
         """Lengths and precisions count digits or characters."""
         if number is not None and number < 1:
             raise ValueError("must be a positive integer")
+        if info.field_name == "max_length" and number is not None:
+            if number > MAX_STR_LENGTH:
+                raise ValueError(
+                    f"{number} is over the longest str, {MAX_STR_LENGTH}: use text "
+                    "for longer strings"
+                )
         return number
 
     @field_validator("scale")
@@ -442,6 +483,14 @@ class FieldSpec(BaseModel):
         duplicates = sorted({choice for choice in choices if choices.count(choice) > 1})
         if duplicates:
             raise ValueError(f"duplicate enum choice {duplicates[0]!r}; list it once")
+        members: dict[str, str] = {}
+        for choice in choices:  # each choice is also an enum member, upper-cased
+            other = members.setdefault(choice.upper(), choice)
+            if other != choice:
+                raise ValueError(
+                    f"enum choices {other!r} and {choice!r} differ only in case, "
+                    "and would be the same enum member; rename one"
+                )
         return choices
 
     @field_validator("ref")
