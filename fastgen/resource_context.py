@@ -271,7 +271,7 @@ class FieldView:
     @property
     def check_sql(self) -> str:
         values = ", ".join(f"'{choice}'" for choice in self.spec.choices or [])
-        return f"{self.column} IN ({values})"
+        return f"{sql_identifier(self.column)} IN ({values})"
 
     # Sample values for the generated tests -----------------------------------
 
@@ -348,6 +348,35 @@ class FieldView:
     def compare_default(self, actual: str) -> str:
         """An assert line checking this field holds its default."""
         return _compare_default(self, actual)
+
+
+# SQLite's keywords and PostgreSQL's reserved words: a column named like one must
+# be quoted in hand-written SQL (the CHECK constraint of an enum).
+_SQL_KEYWORDS = frozenset("""
+    abort action add after all alter always analyse analyze and array as asc
+    asymmetric attach authorization autoincrement before begin between binary both
+    by cascade case cast check collate column commit concurrently conflict
+    constraint create cross current current_catalog current_date current_role
+    current_schema current_time current_timestamp current_user database default
+    deferrable deferred delete desc detach distinct do drop each else end escape
+    except exclude exclusive exists explain fail false fetch filter first following
+    for foreign freeze from full generated glob grant group groups having if ilike
+    ignore immediate in index indexed initially inner insert instead intersect into
+    is isnull join key last lateral leading left like limit localtime
+    localtimestamp match materialized natural no not nothing notnull null nulls of
+    offset on only or order others outer over overlaps partition placing plan
+    pragma preceding primary query raise range recursive references regexp reindex
+    release rename replace restrict returning right rollback row rows savepoint
+    select session_user set similar some symmetric system_user table tablesample
+    temp temporary then ties to trailing transaction trigger true unbounded union
+    unique update user using vacuum values variadic verbose view virtual when where
+    window with without
+    """.split())
+
+
+def sql_identifier(name: str) -> str:
+    """``name`` as SQL: double-quoted when it is a keyword (``"order"``)."""
+    return f'"{name}"' if name.lower() in _SQL_KEYWORDS else name
 
 
 def _pascal(snake: str) -> str:

@@ -104,6 +104,26 @@ MODEL_ATTRIBUTES = frozenset(
         "validate",
     }
 )
+#: Names the generated model and schema classes use in their bodies (types,
+#: modules, helpers, decorators): a field named like one hides it from the fields
+#: after it, and the module fails to import or builds wrong columns.
+CLASS_BODY_NAMES = frozenset(
+    {
+        "bool",
+        "classmethod",
+        "date",
+        "datetime",
+        "enum_values",
+        "field_validator",
+        "float",
+        "int",
+        "object",
+        "sa",
+        "str",
+        "utcnow",
+        "uuid",
+    }
+)
 GRAMMAR = "name:type[{args}][?][=default][:index][:unique]"
 
 _TYPE_NAMES = ", ".join(member.value for member in FieldType)
@@ -181,6 +201,11 @@ def _check_field_name(name: str) -> None:
         raise ValueError(
             f"{name!r} clashes with a SQLModel/pydantic model attribute; "
             "choose another name"
+        )
+    if name in CLASS_BODY_NAMES:
+        raise ValueError(
+            f"{name!r} would hide the name {name} that the generated models and "
+            f"schemas use; choose another name (e.g. {name}_value)"
         )
 
 

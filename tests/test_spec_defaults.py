@@ -73,3 +73,37 @@ def test_a_json_default_is_rendered_as_python() -> None:
     assert view.compare_default("data") == (
         "assert data['meta'] == [True, None, {'b': False}]"
     )
+
+
+# ----------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    "name", ["date", "datetime", "bool", "int", "str", "float", "uuid", "sa", "utcnow"]
+)
+def test_a_field_name_that_would_hide_a_name_the_models_use_is_one_line(
+    name: str,
+) -> None:
+    with pytest.raises(FastgenError, match="generated models and schemas use"):
+        parse_resource("Thing", [f"{name}:int"])
+
+
+@pytest.mark.parametrize("name", ["Type", "Error", "error"])
+def test_a_resource_whose_tests_would_overwrite_the_projects_own_is_one_line(
+    name: str,
+) -> None:
+    with pytest.raises(FastgenError, match="would overwrite the project's own"):
+        parse_resource(name, ["label:str{20}"])
+
+
+def test_an_enum_check_constraint_quotes_sql_keywords_only() -> None:
+    spec = parse_resource(
+        "Thing", ["order:enum{x,y}", "group:enum{a}", "user:enum{u}", "status:enum{s}"]
+    )
+    views = [FieldView(field, spec.names, None, True) for field in spec.fields]
+    assert [view.check_sql for view in views] == [
+        "\"order\" IN ('x', 'y')",
+        "\"group\" IN ('a')",
+        "\"user\" IN ('u')",
+        "status IN ('s')",
+    ]
