@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -185,7 +185,9 @@ def test_a_random_spec_is_refused_in_one_line_or_generates_a_working_resource(
             assert result.stderr.startswith("error: "), result.stderr
             assert result.stderr.count("\n") == 1, result.stderr
             assert snapshot(project) == before
+            event("refused")
             return
+        event("accepted")
         plural = next(
             path.name.removeprefix("test_").removesuffix(".py")
             for path in (project / "tests").glob("test_*.py")
