@@ -111,6 +111,7 @@ CLASS_BODY_NAMES = frozenset(
     {
         "bool",
         "classmethod",
+        "cls",
         "date",
         "datetime",
         "enum_values",
@@ -124,6 +125,8 @@ CLASS_BODY_NAMES = frozenset(
         "uuid",
     }
 )
+#: Query parameters of every list route; a field named like one gets no filter.
+LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand"})
 GRAMMAR = "name:type[{args}][?][=default][:index][:unique]"
 
 _TYPE_NAMES = ", ".join(member.value for member in FieldType)
@@ -625,8 +628,9 @@ class FieldSpec(BaseModel):
 
     @property
     def is_filterable(self) -> bool:
-        """True when the list endpoint offers an equality filter on it."""
-        return self.type in _FILTERABLE
+        """True when the list endpoint offers an equality filter on it (not for a
+        field named like one of its own query parameters, e.g. ``page``)."""
+        return self.type in _FILTERABLE and self.column_name not in LIST_PARAMETERS
 
     @property
     def is_sortable(self) -> bool:

@@ -22,6 +22,14 @@ FIELDS = [
     "time:str{10}?",
     "meta:json=[true,null]",
     "parent:ref:Note?=null",
+    "page:int",
+    "page_size:int?",
+    "sort:enum{a,b}",
+    "expand:bool=false",
+    "client:str{9}",
+    "headers:str{9}",
+    "session:str{9}?",
+    "data:str{9}?",
 ]
 
 

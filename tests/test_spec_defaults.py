@@ -79,7 +79,8 @@ def test_a_json_default_is_rendered_as_python() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["date", "datetime", "bool", "int", "str", "float", "uuid", "sa", "utcnow"]
+    "name",
+    ["date", "datetime", "bool", "int", "str", "float", "uuid", "sa", "utcnow", "cls"],
 )
 def test_a_field_name_that_would_hide_a_name_the_models_use_is_one_line(
     name: str,
@@ -107,3 +108,10 @@ def test_an_enum_check_constraint_quotes_sql_keywords_only() -> None:
         "\"user\" IN ('u')",
         "status IN ('s')",
     ]
+
+
+def test_a_field_named_like_a_list_query_parameter_gets_no_filter() -> None:
+    spec = parse_resource(
+        "Thing", ["page:int", "sort:enum{a,b}", "expand:bool", "views:int"]
+    )
+    assert [f.name for f in spec.fields if f.is_filterable] == ["views"]
