@@ -160,8 +160,10 @@ def plan_init(
     files |= _key_files(root)
     files |= _gitignore(root, files)
     api_prefix = mount_prefix(root, scan, target, notes)
-    files[installed.path] = _install_call(
-        (root / installed.path).read_text(encoding="utf-8"), installed, core
+    source = read_exact(root / installed.path) or ""  # keeps CRLF line endings
+    bom = "\ufeff" if source.startswith("\ufeff") else ""
+    files[installed.path] = bom + _install_call(
+        source.removeprefix(bom), installed, core
     )
     files["pyproject.toml"] = _pyproject(
         root,

@@ -189,3 +189,24 @@ def test_init_git_ignores_the_private_dev_key_it_writes(
             check=False,
         )
         assert ignored.returncode == 0
+
+
+def test_init_finds_an_app_in_a_bom_crlf_read_only_symlinked_main_and_keeps_all_that(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    root = tmp_path / "svc"
+    root.mkdir()
+    write_project(root, MODULE_LEVEL_APP)
+    real = root / "main.py.real"  # not a module, so not a second app
+    source = (root / "myservice/main.py").read_text()
+    real.write_bytes(("\ufeff" + source).replace("\n", "\r\n").encode())
+    real.chmod(0o444)
+    (root / "myservice/main.py").unlink()
+    (root / "myservice/main.py").symlink_to("../main.py.real")
+    ok(cli.invoke(app, ["init", "--path", str(root)]))
+    data = real.read_bytes()
+    assert b"install_fastgen(app)" in data
+    assert data.startswith("\ufeff".encode())
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert real.stat().st_mode & 0o777 == 0o444
+    assert (root / "myservice/main.py").is_symlink()
