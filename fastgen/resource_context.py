@@ -163,8 +163,8 @@ class FieldView:
         """``default=`` / ``default_factory=`` as both model and schema need it."""
         if self.spec.has_default:
             value = self.spec.default
-            if isinstance(value, dict | list):
-                return [f"default_factory=lambda: {value!r}"]
+            if isinstance(value, dict | list):  # typed: a list is not a JsonValue
+                return [f"default_factory=lambda: cast(JsonValue, {value!r})"]
             return [f"default={self.python_literal(value)}"]
         return ["default=None"] if self.spec.optional else []
 

@@ -104,26 +104,13 @@ MODEL_ATTRIBUTES = frozenset(
         "validate",
     }
 )
-#: Names the generated model and schema classes use in their bodies (types,
-#: modules, helpers, decorators): a field named like one hides it from the fields
-#: after it, and the module fails to import or builds wrong columns.
-CLASS_BODY_NAMES = frozenset(
-    {
-        "bool",
-        "classmethod",
-        "cls",
-        "date",
-        "datetime",
-        "enum_values",
-        "field_validator",
-        "float",
-        "int",
-        "object",
-        "sa",
-        "str",
-        "utcnow",
-        "uuid",
-    }
+#: Names a field cannot take: the first argument of the classmethods the generated
+#: models and schemas (and pydantic) define, and the decorator that makes them.
+#: Every other name a class body uses is aliased (``fastgen.shadowing``).
+CLASS_BODY_NAMES = frozenset({"classmethod", "cls"})
+#: Classes the generated schemas define as <Resource><suffix>.
+_SCHEMA_CLASS_SUFFIXES = frozenset(
+    {"Base", "Create", "Update", "Public", "Filters", "Sort"}
 )
 #: Query parameters of every list route; a field named like one gets no filter.
 LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand"})
@@ -207,8 +194,8 @@ def _check_field_name(name: str) -> None:
         )
     if name in CLASS_BODY_NAMES:
         raise ValueError(
-            f"{name!r} would hide the name {name} that the generated models and "
-            f"schemas use; choose another name (e.g. {name}_value)"
+            f"{name!r} is a name the generated models and schemas need for their "
+            f"class methods; choose another name (e.g. {name}_value)"
         )
 
 
@@ -553,7 +540,19 @@ class FieldSpec(BaseModel):
         self._check_ref()
         self._check_default_presence()
         self._check_flags()
+        self._check_enum_class()
         return self
+
+    def _check_enum_class(self) -> None:
+        """An enum's class is the resource's name plus the field's: it must not be
+        one of the schema classes (``PostSort`` for a field ``sort``)."""
+        suffix = "".join(part.capitalize() for part in self.name.split("_"))
+        if self.type is FieldType.ENUM and suffix in _SCHEMA_CLASS_SUFFIXES:
+            raise ValueError(
+                f"an enum field named {self.name!r} would get the enum class name "
+                f"<Resource>{suffix}, which the generated schemas already use; "
+                f"choose another name (e.g. {self.name}_kind)"
+            )
 
     def _check_arguments(self) -> None:
         """Type arguments appear exactly on the types that need them."""

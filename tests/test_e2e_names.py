@@ -1,5 +1,6 @@
 """End to end: field names users really use (SQL keywords, words the generated
-code also uses) and the defaults issue 8 found broken generate a project that
+code also uses: types, modules, helpers, test fixtures, list query parameters) and
+the defaults issue 8 found broken generate a project that lints, type-checks,
 migrates on SQLite and PostgreSQL and passes its own tests."""
 
 from __future__ import annotations
@@ -24,12 +25,24 @@ FIELDS = [
     "parent:ref:Note?=null",
     "page:int",
     "page_size:int?",
-    "sort:enum{a,b}",
+    "sort:int?",
     "expand:bool=false",
     "client:str{9}",
     "headers:str{9}",
     "session:str{9}?",
     "data:str{9}?",
+    "date:date",
+    "datetime:datetime?",
+    "bool:bool=false",
+    "int:int=3",
+    "str:str{9}?",
+    "float:float?",
+    "uuid:uuid?",
+    "sa:str{9}?",
+    "utcnow:str{9}?",
+    "enum_values:str{9}?",
+    "field_validator:str{9}?",
+    "object:str{9}?",
 ]
 
 
@@ -43,6 +56,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_project_migrates_and_passes_its_own_tests_on_sqlite(
     project: Path,
 ) -> None:
+    run(project, "ruff", "check", "app", "tests")
+    run(project, "black", "--check", "-q", "app", "tests")
+    run(project, "mypy", "app/notes", "tests/test_notes.py")
     run(project, "alembic", "upgrade", "head")
     run(project, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_notes.py")
 

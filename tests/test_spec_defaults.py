@@ -3,6 +3,8 @@ values, so an accepted spec never renders a default the API would refuse."""
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from fastgen.errors import FastgenError
 from fastgen.naming import Names
 from fastgen.resource_context import FieldView
+from fastgen.shadowing import protect_class_names
 from fastgen.spec import load_spec_file, parse_resource
 
 
@@ -78,15 +81,59 @@ def test_a_json_default_is_rendered_as_python() -> None:
 # ----------------------------------------------------------------------- names
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["date", "datetime", "bool", "int", "str", "float", "uuid", "sa", "utcnow", "cls"],
-)
-def test_a_field_name_that_would_hide_a_name_the_models_use_is_one_line(
-    name: str,
-) -> None:
-    with pytest.raises(FastgenError, match="generated models and schemas use"):
+@pytest.mark.parametrize("name", ["cls", "classmethod"])
+def test_a_field_name_the_class_methods_need_is_one_line(name: str) -> None:
+    with pytest.raises(FastgenError, match="need for their class methods"):
         parse_resource("Thing", [f"{name}:int"])
+
+
+SHADOWED = """import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field, field_validator
+
+
+def utcnow() -> str:
+    return "now"
+
+
+class Thing(BaseModel):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    date: date = Field(default=date(2024, 1, 2))
+    uuid: str = "u"
+    sa: str = "s"
+    int: int = 1
+    str: str = "x"
+    when: date | None = None
+    stamp: str = Field(default_factory=utcnow)
+    kind: str = Field(default="a", max_length=int(sa.Integer().python_type(3)))
+
+    @field_validator("str")
+    @classmethod
+    def _check(cls, value: str) -> str:
+        return value + str(date.today().year > 0)
+"""
+
+
+def test_class_level_names_a_field_shadows_are_aliased_and_the_class_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = protect_class_names(SHADOWED)
+    assert "_date = date\n" in source and "_uuid = uuid\n" in source
+    assert "    date: _date = Field(default=_date(2024, 1, 2))" in source
+    assert "return value + str(date.today().year > 0)" in source  # method body
+    module = types.ModuleType("shadowed_thing")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(source, "thing.py", "exec"), module.__dict__)
+    thing = module.Thing(str="y")
+    assert thing.date.isoformat() == "2024-01-02"
+    assert (thing.int, thing.str, thing.stamp) == (1, "yTrue", "now")
+
+
+def test_a_module_without_shadowing_is_returned_unchanged() -> None:
+    source = "from datetime import date\n\n\nclass A:\n    day: date\n"
+    assert protect_class_names(source) is source
 
 
 @pytest.mark.parametrize("name", ["Type", "Error", "error"])
@@ -111,7 +158,14 @@ def test_an_enum_check_constraint_quotes_sql_keywords_only() -> None:
 
 
 def test_a_field_named_like_a_list_query_parameter_gets_no_filter() -> None:
-    spec = parse_resource(
-        "Thing", ["page:int", "sort:enum{a,b}", "expand:bool", "views:int"]
-    )
+    spec = parse_resource("Thing", ["page:int", "sort:int", "expand:bool", "views:int"])
     assert [f.name for f in spec.fields if f.is_filterable] == ["views"]
+
+
+@pytest.mark.parametrize("name", ["sort", "filters", "create", "public"])
+def test_an_enum_field_whose_class_would_be_a_schema_class_is_one_line(
+    name: str,
+) -> None:
+    with pytest.raises(FastgenError, match="schemas already use"):
+        parse_resource("Thing", [f"{name}:enum{{a,b}}"])
+    parse_resource("Thing", [f"{name}:int"])
