@@ -46,10 +46,22 @@ FIELDS = [
 ]
 
 
+# Refs named like the generated tests' fixtures and the service's locals (found by
+# the property test: `client:ref:Post` overwrote the `client` fixture).
+REFS = [
+    "client:ref:Note",
+    "session:ref:Note?",
+    "values:ref:Note?",
+    "headers:ref:Note?",
+    "user_headers:ref:Note?",
+]
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = generate_project(tmp_path_factory.mktemp("e2e_names"))
     run(project, "fastgen", "add", "resource", "Note", *FIELDS)
+    run(project, "fastgen", "add", "resource", "Tag", *REFS)
     return project
 
 
@@ -58,9 +70,17 @@ def test_the_project_migrates_and_passes_its_own_tests_on_sqlite(
 ) -> None:
     run(project, "ruff", "check", "app", "tests")
     run(project, "black", "--check", "-q", "app", "tests")
-    run(project, "mypy", "app/notes", "tests/test_notes.py")
+    run(project, "mypy", "app/notes", "app/tags", "tests/test_notes.py")
     run(project, "alembic", "upgrade", "head")
-    run(project, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_notes.py")
+    run(
+        project,
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_notes.py",
+        "tests/test_tags.py",
+    )
 
 
 @pytest.mark.postgres
