@@ -739,3 +739,7 @@ def _read_source(root: Path, path: str, setting: str) -> str:
             f"cannot read {path}: {exc.strerror}; point {setting} at the right module "
             "in [tool.fastgen]"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise FastgenError(
+            f"cannot read {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from exc

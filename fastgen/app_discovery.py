@@ -95,7 +95,9 @@ def scan_project(root: Path) -> Scan:
     """Every app and router the project's modules construct."""
     scan = Scan()
     for path in _python_files(root):
-        source = path.read_text(encoding="utf-8", errors="replace")
+        source = path.read_text(encoding="utf-8", errors="replace").removeprefix(
+            "\ufeff"  # a byte order mark is not Python
+        )
         if "FastAPI" not in source and "APIRouter" not in source:
             continue
         relative = path.relative_to(root).as_posix()

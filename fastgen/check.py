@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fastgen import __version__
+from fastgen.errors import FastgenError
 from fastgen.manifest import (
     BASES_PATH,
     MANIFEST_PATH,
@@ -269,6 +270,10 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError:
         return ""
+    except UnicodeDecodeError as exc:
+        raise FastgenError(
+            f"cannot read {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from exc
 
 
 def _router_wired(source: str, module: str, alias: str) -> bool:

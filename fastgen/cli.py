@@ -93,15 +93,23 @@ ProjectDir = Annotated[
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a FastgenError into one red line on stderr and its exit code."""
+    """Turn a FastgenError into one red line on stderr and its exit code.
+
+    The project a command opens stays locked until it returns (``command_scope``).
+    """
 
     @wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        from fastgen.apply import command_scope
+
         try:
-            return command(*args, **kwargs)
+            with command_scope():
+                return command(*args, **kwargs)
         except FastgenError as exc:
+            from rich.markup import escape
+
             err_console.print(
-                f"[bold red]error:[/bold red] {exc.message}", soft_wrap=True
+                f"[bold red]error:[/bold red] {escape(exc.message)}", soft_wrap=True
             )
             raise typer.Exit(exc.exit_code) from None
 
@@ -257,6 +265,8 @@ def _carry_out(
     done: str = "Done.",
 ) -> None:
     """Show the plan and its warnings; apply it unless it is a dry run."""
+    from rich.markup import escape
+
     from fastgen.apply import apply_plan
     from fastgen.report import show_plan, show_warnings
 
@@ -279,11 +289,11 @@ def _carry_out(
     apply_plan(root, plan)
     if any(change.path.startswith("migrations/") for change in plan.writes):
         console.print(
-            f"[green]{done}[/green] Next: [cyan]alembic upgrade head[/cyan] and "
-            "[cyan]pytest[/cyan]."
+            f"[green]{escape(done)}[/green] Next: [cyan]alembic upgrade head[/cyan] "
+            "and [cyan]pytest[/cyan]."
         )
     else:
-        console.print(f"[green]{done}[/green]")
+        console.print(f"[green]{escape(done)}[/green]")
 
 
 @remove_app.command(
@@ -499,7 +509,8 @@ def eject(
     apply_plan(config.root, plan_eject(config, resource, part))
     console.print(
         f"{resource} {part} is yours now: fastgen will leave it alone "
-        "(recorded in its spec)."
+        "(recorded in its spec).",
+        markup=False,
     )
 
 
@@ -603,12 +614,18 @@ def init(
     Adds the core modules a resource needs (database, auth, errors, responses,
     Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
     """
+    from rich.markup import escape
+
     from fastgen.init import plan_init
 
     root = path.resolve()
+    if root.is_dir():
+        from fastgen.apply import enter_project
+
+        enter_project(root)
     planned = plan_init(root, app_package=app_package, router=router, app=app_option)
     if planned.already_initialised:
-        console.print(planned.notes[0])
+        console.print(planned.notes[0], markup=False)
         return
     _carry_out(root, planned, dry_run=dry_run)
     if not dry_run:
@@ -618,7 +635,7 @@ def init(
         if private_key.exists():
             private_key.chmod(0o600)
     for note in planned.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
 
 
 @app.command(

@@ -158,9 +158,12 @@ def plan_init(
     files |= _alembic_files(root, layout, package_dir, notes)
     files |= _test_files(root, layout, installed, notes)
     files |= _key_files(root)
+    files |= _gitignore(root, files)
     api_prefix = mount_prefix(root, scan, target, notes)
-    files[installed.path] = _install_call(
-        (root / installed.path).read_text(encoding="utf-8"), installed, core
+    source = read_exact(root / installed.path) or ""  # keeps CRLF line endings
+    bom = "\ufeff" if source.startswith("\ufeff") else ""
+    files[installed.path] = bom + _install_call(
+        source.removeprefix(bom), installed, core
     )
     files["pyproject.toml"] = _pyproject(
         root,
@@ -184,7 +187,7 @@ def plan_init(
         root,
         files,
         written_hashes={},
-        edited_in_place=frozenset({installed.path, "pyproject.toml"}),
+        edited_in_place=frozenset({installed.path, "pyproject.toml", ".gitignore"}),
     )
     return InitPlan(
         changes=plan.changes,
@@ -531,6 +534,23 @@ def _key_files(root: Path) -> dict[str, str]:
             path.as_posix(): (Path(staging) / path).read_text(encoding="utf-8")
             for path in (PUBLIC_JWKS, PRIVATE_JWK)
         }
+
+
+def _gitignore(root: Path, files: dict[str, str]) -> dict[str, str]:
+    """``.gitignore`` with the private dev key in it, when init writes that key."""
+    key = PRIVATE_JWK.as_posix()
+    if key not in files:
+        return {}
+    text = read_exact(root / ".gitignore") or ""
+    if any(line.strip() in (key, f"/{key}") for line in text.splitlines()):
+        return {}
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    return {
+        ".gitignore": f"{text}# fastgen's private development key{newline}"
+        f"/{key}{newline}"
+    }
 
 
 # ------------------------------------------------------------ installing

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from fastgen.errors import FastgenError
 
 MANIFEST_PATH = ".fastgen/manifest.json"
+MANIFEST_VERSION = 1
 # What fastgen last rendered for each file it generated: the base of the
 # three-way merge that carries hand edits forward (and of the patch shown for an
 # ejected file), kept so merges work after a fastgen upgrade too.
@@ -47,7 +48,7 @@ class ResourceRecord(BaseModel):
 class Manifest(BaseModel):
     """Every resource fastgen generated in a project."""
 
-    version: int = 1
+    version: int = MANIFEST_VERSION
     resources: dict[str, ResourceRecord] = {}
 
     def written_hashes(self) -> dict[str, str]:
@@ -63,7 +64,7 @@ def load_manifest(root: Path) -> Manifest:
     """Read the manifest; an absent one is empty, a corrupt one is an error."""
     path = root / MANIFEST_PATH
     try:
-        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+        manifest = Manifest.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Manifest()
     except (OSError, ValidationError, ValueError) as exc:
@@ -71,6 +72,17 @@ def load_manifest(root: Path) -> Manifest:
         raise FastgenError(
             f"{MANIFEST_PATH} is corrupt ({reason}): restore it from version control"
         ) from exc
+    if manifest.version != MANIFEST_VERSION:
+        raise FastgenError(
+            f"{MANIFEST_PATH} is version {manifest.version}, this fastgen reads "
+            f"version {MANIFEST_VERSION}: "
+            + (
+                "upgrade fastgen"
+                if manifest.version > MANIFEST_VERSION
+                else "restore it from version control"
+            )
+        )
+    return manifest
 
 
 def dump_manifest(manifest: Manifest) -> str:

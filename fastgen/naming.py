@@ -18,6 +18,11 @@ from fastgen.errors import FastgenError
 PROJECT_MODULES = frozenset(
     {"core", "api", "models", "main", "health", "tests", "migrations"}
 )
+#: ``tests/test_<name>.py`` modules of a new project: a resource whose plural is
+#: one of these would overwrite the project's own tests.
+PROJECT_TEST_MODULES = frozenset(
+    {"auth", "config", "db_url", "errors", "health", "me", "request_id", "types"}
+)
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
 _RESOURCE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*")
@@ -168,6 +173,11 @@ class Names:
                     f"invalid resource name {given!r}: {spelling!r} is a Python "
                     "keyword; choose another name"
                 )
+        if self.plural_snake in PROJECT_TEST_MODULES:
+            raise FastgenError(
+                f"invalid resource name {given!r}: its tests would overwrite the "
+                f"project's own tests/test_{self.plural_snake}.py; choose another name"
+            )
         for module in (self.snake, self.plural_snake):
             if module in PROJECT_MODULES:
                 raise FastgenError(

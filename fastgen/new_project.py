@@ -35,6 +35,9 @@ class NewProject:
     git_note: str | None = None
 
 
+MAX_NAME_LENGTH = 100  # a directory and a package name, well under NAME_MAX
+
+
 def validate_project_name(name: str) -> str:
     """Return the Python package-style slug of ``name`` or raise FastgenError."""
     if not name:
@@ -43,6 +46,11 @@ def validate_project_name(name: str) -> str:
         raise FastgenError(
             f"project name {name!r} cannot become a Python package: start with a "
             "letter and use only letters, digits, '-' and '_' (e.g. my-app)"
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        raise FastgenError(
+            f"project name is {len(name)} characters long: use at most "
+            f"{MAX_NAME_LENGTH}"
         )
     slug = name.lower().replace("-", "_")
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import keyword
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from fastgen.errors import FastgenError
 
@@ -66,6 +67,8 @@ def find_project(start: Path | None = None) -> ProjectConfig:
     """Return the config of the nearest project at or above ``start``.
 
     A project is a directory whose ``pyproject.toml`` has a ``[tool.fastgen]`` table.
+    The project is locked for the rest of the command, and an apply that was
+    interrupted is rolled forward or back first (``fastgen.apply.enter_project``).
     """
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
@@ -73,7 +76,11 @@ def find_project(start: Path | None = None) -> ProjectConfig:
         if pyproject.is_file():
             settings = _fastgen_table(pyproject)
             if settings is not None:
-                return _config_from(directory, settings, pyproject)
+                config = _config_from(directory, settings, pyproject)
+                from fastgen.apply import enter_project
+
+                enter_project(directory)
+                return config
     raise FastgenError(
         f"no fastgen project found at or above {here}: run this inside a project "
         "created by `fastgen new project`, pass --project DIR, or run `fastgen init`"
@@ -85,6 +92,11 @@ def _fastgen_table(pyproject: Path) -> dict[str, object] | None:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise FastgenError(f"cannot read {pyproject}: {exc}; fix the file") from exc
+    except UnicodeDecodeError as exc:
+        raise FastgenError(
+            f"cannot read {pyproject}: not UTF-8 text (byte {exc.start}); save it "
+            "as UTF-8"
+        ) from exc
     table = data.get("tool", {}).get("fastgen")
     return table if isinstance(table, dict) else None
 
@@ -107,8 +119,42 @@ def _config_from(
             raise FastgenError(
                 f"{pyproject}: [tool.fastgen] {key} must be a non-empty string"
             )
+        elif not _stays_inside(key, value):
+            raise FastgenError(
+                f"{pyproject}: [tool.fastgen] {key} = {value!r} "
+                f"{_SHAPES.get(key, 'must be a dotted module name like app.core')}"
+            )
         values[key] = value
     return ProjectConfig(root=root, **values)
+
+
+_SHAPES = {
+    "api_router": "must be a module or module:attribute, like app.api:api_router",
+    "dev_private_key": "must be a relative path inside the project, like "
+    "keys/dev-private.jwk.json",
+}
+
+
+def _stays_inside(key: str, value: str) -> bool:
+    """Whether a setting has its shape, which keeps every path it gives inside the
+    project root (no leading dots, no ``..``, nothing absolute)."""
+    if key == "dev_private_key":
+        path = PurePosixPath(value)
+        return (
+            not path.is_absolute()
+            and ".." not in path.parts
+            and "\\" not in value
+            and not value.startswith("~")
+        )
+    if key == "api_router":
+        return _is_dotted(value.partition(":")[0])  # the module names a file
+    return _is_dotted(value)
+
+
+def _is_dotted(value: str) -> bool:
+    return all(
+        part.isidentifier() and not keyword.iskeyword(part) for part in value.split(".")
+    )
 
 
 def _is_url_prefix(value: str) -> bool:

@@ -35,9 +35,11 @@ NEXT_STEPS = (
 def show_new_project(console: Console, result: NewProject) -> None:
     """List the files created, what git did, and the commands to run next."""
     verb = "Would create" if result.dry_run else "Created"
-    tree = Tree(f"[bold]{verb} {result.target}[/bold] ({len(result.files)} files)")
+    tree = Tree(
+        f"[bold]{verb} {escape(str(result.target))}[/bold] ({len(result.files)} files)"
+    )
     for path in result.files:
-        tree.add(f"[green]{path}[/green]")
+        tree.add(f"[green]{escape(path)}[/green]")
     console.print(tree)
     if result.dry_run:
         console.print("[yellow]Dry run: nothing was written.[/yellow]")
@@ -64,7 +66,9 @@ def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
             unchanged += 1
             continue
         style = _STYLES[change.action]
-        table.add_row(f"[{style}]{change.action.value:>9}[/{style}]", change.path)
+        table.add_row(
+            f"[{style}]{change.action.value:>9}[/{style}]", escape(change.path)
+        )
     console.print(table)
     if unchanged:
         files = "file" if unchanged == 1 else "files"
@@ -80,7 +84,9 @@ def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
 def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
     """Migrations that need a human look before they run."""
     for warning in warnings:
-        console.print(f"[bold yellow]warning:[/bold yellow] {warning}", soft_wrap=True)
+        console.print(
+            f"[bold yellow]warning:[/bold yellow] {escape(warning)}", soft_wrap=True
+        )
 
 
 def show_check(console: Console, report: CheckReport) -> None:
@@ -93,8 +99,9 @@ def show_check(console: Console, report: CheckReport) -> None:
         return
     for problem in report.problems:
         console.print(
-            f"[bold red]✗[/bold red] [bold]{problem.resource}[/bold] "
-            f"{problem.message} [dim]→ fix:[/dim] [cyan]{problem.fix}[/cyan]",
+            f"[bold red]✗[/bold red] [bold]{escape(problem.resource)}[/bold] "
+            f"{escape(problem.message)} [dim]→ fix:[/dim] "
+            f"[cyan]{escape(problem.fix)}[/cyan]",
             soft_wrap=True,
         )
         if problem.diff:

@@ -7,7 +7,6 @@ with a few loops.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -180,8 +179,8 @@ class FieldView:
         """``default=`` / ``default_factory=`` as both model and schema need it."""
         if self.spec.has_default:
             value = self.spec.default
-            if isinstance(value, dict | list):
-                return [f"default_factory=lambda: {value!r}"]
+            if isinstance(value, dict | list):  # typed: a list is not a JsonValue
+                return [f"default_factory=lambda: cast(JsonValue, {value!r})"]
             return [f"default={self.python_literal(value)}"]
         return ["default=None"] if self.spec.optional else []
 
@@ -301,7 +300,7 @@ class FieldView:
     @property
     def check_sql(self) -> str:
         values = ", ".join(f"'{choice}'" for choice in self.spec.choices or [])
-        return f"{self.column} IN ({values})"
+        return f"{sql_identifier(self.column)} IN ({values})"
 
     # Sample values for the generated tests -----------------------------------
 
@@ -421,6 +420,35 @@ def _example(view: FieldView) -> object:
     return (spec.choices or [""])[0]  # enum
 
 
+# SQLite's keywords and PostgreSQL's reserved words: a column named like one must
+# be quoted in hand-written SQL (the CHECK constraint of an enum).
+_SQL_KEYWORDS = frozenset("""
+    abort action add after all alter always analyse analyze and array as asc
+    asymmetric attach authorization autoincrement before begin between binary both
+    by cascade case cast check collate column commit concurrently conflict
+    constraint create cross current current_catalog current_date current_role
+    current_schema current_time current_timestamp current_user database default
+    deferrable deferred delete desc detach distinct do drop each else end escape
+    except exclude exclusive exists explain fail false fetch filter first following
+    for foreign freeze from full generated glob grant group groups having if ilike
+    ignore immediate in index indexed initially inner insert instead intersect into
+    is isnull join key last lateral leading left like limit localtime
+    localtimestamp match materialized natural no not nothing notnull null nulls of
+    offset on only or order others outer over overlaps partition placing plan
+    pragma preceding primary query raise range recursive references regexp reindex
+    release rename replace restrict returning right rollback row rows savepoint
+    select session_user set similar some symmetric system_user table tablesample
+    temp temporary then ties to trailing transaction trigger true unbounded union
+    unique update user using vacuum values variadic verbose view virtual when where
+    window with without
+    """.split())
+
+
+def sql_identifier(name: str) -> str:
+    """``name`` as SQL: double-quoted when it is a keyword (``"order"``)."""
+    return f'"{name}"' if name.lower() in _SQL_KEYWORDS else name
+
+
 def _pascal(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
@@ -436,8 +464,6 @@ def _literal(value: object) -> str:
         return f"date.fromisoformat({value.isoformat()!r})"
     if isinstance(value, UUID):
         return f"uuid.UUID({str(value)!r})"
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
     return python_string(value) if isinstance(value, str) else repr(value)
 
 
@@ -583,6 +609,4 @@ def _compare_default(view: FieldView, actual: str) -> str:
         return f"assert {actual}[{key}] == {value.isoformat()!r}"
     if isinstance(value, UUID):
         return f"assert {actual}[{key}] == {str(value)!r}"
-    if isinstance(value, dict | list):
-        return f"assert {actual}[{key}] == {json.dumps(value, sort_keys=True)}"
     return f"assert {actual}[{key}] == {_literal(value)}"

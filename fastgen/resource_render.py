@@ -14,6 +14,7 @@ from fastgen.resource_context import (
     Target,
     field_views,
 )
+from fastgen.shadowing import protect_class_names
 from fastgen.spec import FieldType, ResourceSpec
 
 
@@ -132,7 +133,7 @@ def render_resource(
     }
     for part, path in paths.parts().items():
         name = "test_resource" if part == "tests" else part
-        files[path] = render_template(
+        text = render_template(
             f"resource/{name}.py.jinja",
             context
             | {
@@ -141,7 +142,12 @@ def render_resource(
             },
             formatted=False,
         )
+        # fields may be named like a name the class body uses (`date: date`)
+        files[path] = protect_class_names(text) if part in _CLASS_PARTS else text
     return files
+
+
+_CLASS_PARTS = frozenset({"models", "schemas"})
 
 
 def render_create_migration(
@@ -318,6 +324,8 @@ def _value_imports(imports: ImportSet, context: dict[str, Any]) -> None:
         imports.add("datetime", "date")
     if _uses(context, FieldType.JSON):
         imports.add("pydantic", "JsonValue")
+    if any(isinstance(v.spec.default, dict | list) for v in context["fields"]):
+        imports.add("typing", "cast")
 
 
 def _model_imports(context: dict[str, Any]) -> ImportSet:

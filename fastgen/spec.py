@@ -27,8 +27,8 @@ import json
 import keyword
 import math
 import re
-from collections.abc import Callable, Mapping
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from difflib import get_close_matches
 from enum import StrEnum
@@ -78,6 +78,9 @@ PARTS = ("models", "schemas", "service", "router", "tests")
 FLAGS = ("index", "unique")
 #: Length used for ``str`` fields declared without ``{n}``.
 DEFAULT_MAX_LENGTH = 255
+MAX_STR_LENGTH = 65_535  # longer strings are text
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the API validates int as 32-bit
+JSON_INT_MAX = 2**53 - 1
 #: Columns fastgen adds to every resource itself.
 AUTOMATIC_COLUMNS = ("id", "owner_id", "created_at", "updated_at")
 #: Public attributes of SQLModel/pydantic models a field must not shadow
@@ -101,6 +104,16 @@ MODEL_ATTRIBUTES = frozenset(
         "validate",
     }
 )
+#: Names a field cannot take: the first argument of the classmethods the generated
+#: models and schemas (and pydantic) define, and the decorator that makes them.
+#: Every other name a class body uses is aliased (``fastgen.shadowing``).
+CLASS_BODY_NAMES = frozenset({"classmethod", "cls"})
+#: Classes the generated schemas define as <Resource><suffix>.
+_SCHEMA_CLASS_SUFFIXES = frozenset(
+    {"Base", "Create", "Update", "Public", "Filters", "Sort"}
+)
+#: Query parameters of every list route; a field named like one gets no filter.
+LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand"})
 GRAMMAR = "name:type[{args}][?][=default][:index][:unique]"
 
 _TYPE_NAMES = ", ".join(member.value for member in FieldType)
@@ -187,6 +200,11 @@ def _check_field_name(name: str) -> None:
             f"{name!r} clashes with a SQLModel/pydantic model attribute; "
             "choose another name"
         )
+    if name in CLASS_BODY_NAMES:
+        raise ValueError(
+            f"{name!r} is a name the generated models and schemas need for their "
+            f"class methods; choose another name (e.g. {name}_value)"
+        )
 
 
 def _pascal_hint(name: str) -> str:
@@ -223,9 +241,14 @@ def _default_text(value: object, data: Mapping[str, Any]) -> str:
 
 
 def _default_int(value: object, data: Mapping[str, Any]) -> int:
-    """Accept a whole number (not a bool)."""
+    """Accept a whole number (not a bool) in the 32-bit range the API accepts."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{value!r} is not a whole number (e.g. 0 or -1)")
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(
+            f"{value} is outside the int range {INT_MIN}..{INT_MAX}; use a smaller "
+            "number, or decimal{p,0} for larger ones"
+        )
     return value
 
 
@@ -274,16 +297,22 @@ def _default_date(value: object, data: Mapping[str, Any]) -> date:
 
 
 def _default_datetime(value: object, data: Mapping[str, Any]) -> datetime:
-    """Accept a datetime, a date (midnight) or an ISO 8601 string."""
+    """Accept a datetime or an ISO 8601 string with a timezone, as the API does."""
+    parsed: datetime | None = None
     if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, str):
+        parsed = value
+    elif isinstance(value, str) and "T" in value.upper():
         try:
-            return datetime.fromisoformat(value)
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             pass
+    if parsed is not None:
+        if parsed.utcoffset() is None:
+            raise ValueError(
+                f"{value!r} has no timezone, which the API requires: add one "
+                "(e.g. 2024-01-01T10:00:00Z)"
+            )
+        return parsed
     raise ValueError(
         f"{value!r} is not a valid datetime: use ISO 8601 "
         "(e.g. 2024-01-01T10:00:00Z)"
@@ -321,14 +350,31 @@ def _default_url(value: object, data: Mapping[str, Any]) -> str:
 
 
 def _default_json(value: object, data: Mapping[str, Any]) -> Any:
-    """Accept any JSON value; objects are stored with sorted keys."""
+    """Accept any JSON value; objects are stored with sorted keys. Integers stay
+    within what every JSON reader keeps exactly (53 bits)."""
     try:
         canonical = json.loads(json.dumps(value, sort_keys=True, allow_nan=False))
     except (TypeError, ValueError):
         canonical = None
     if canonical != value:
         raise ValueError(f"{value!r} is not a JSON value (e.g. [] or {{}})")
+    if any(abs(number) > JSON_INT_MAX for number in _json_ints(canonical)):
+        raise ValueError(
+            f"{value!r} has an integer beyond ±{JSON_INT_MAX}, which JSON readers "
+            "round; write it as a string"
+        )
     return canonical
+
+
+def _json_ints(value: object) -> Iterator[int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_ints(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_ints(item)
 
 
 def _default_enum(value: object, data: Mapping[str, Any]) -> str:
@@ -396,6 +442,10 @@ class FieldSpec(BaseModel):
         if not isinstance(data, dict):
             return data
         filled = dict(data)
+        if filled.get("type") == FieldType.REF and filled.get("default", 0) is None:
+            # `ref?=null` says what `ref?` already means: no reference
+            filled.pop("default")
+            filled["has_default"] = False
         filled.setdefault("has_default", "default" in data)
         if filled.get("type") == FieldType.STR and filled.get("max_length") is None:
             filled["max_length"] = DEFAULT_MAX_LENGTH
@@ -426,10 +476,16 @@ class FieldSpec(BaseModel):
 
     @field_validator("max_length", "precision")
     @classmethod
-    def _positive(cls, number: int | None) -> int | None:
+    def _positive(cls, number: int | None, info: ValidationInfo) -> int | None:
         """Lengths and precisions count digits or characters."""
         if number is not None and number < 1:
             raise ValueError("must be a positive integer")
+        if info.field_name == "max_length" and number is not None:
+            if number > MAX_STR_LENGTH:
+                raise ValueError(
+                    f"{number} is over the longest str, {MAX_STR_LENGTH}: use text "
+                    "for longer strings"
+                )
         return number
 
     @field_validator("scale")
@@ -459,6 +515,14 @@ class FieldSpec(BaseModel):
         duplicates = sorted({choice for choice in choices if choices.count(choice) > 1})
         if duplicates:
             raise ValueError(f"duplicate enum choice {duplicates[0]!r}; list it once")
+        members: dict[str, str] = {}
+        for choice in choices:  # each choice is also an enum member, upper-cased
+            other = members.setdefault(choice.upper(), choice)
+            if other != choice:
+                raise ValueError(
+                    f"enum choices {other!r} and {choice!r} differ only in case, "
+                    "and would be the same enum member; rename one"
+                )
         return choices
 
     @field_validator("ref")
@@ -493,7 +557,19 @@ class FieldSpec(BaseModel):
         self._check_ref()
         self._check_default_presence()
         self._check_flags()
+        self._check_enum_class()
         return self
+
+    def _check_enum_class(self) -> None:
+        """An enum's class is the resource's name plus the field's: it must not be
+        one of the schema classes (``PostSort`` for a field ``sort``)."""
+        suffix = "".join(part.capitalize() for part in self.name.split("_"))
+        if self.type is FieldType.ENUM and suffix in _SCHEMA_CLASS_SUFFIXES:
+            raise ValueError(
+                f"an enum field named {self.name!r} would get the enum class name "
+                f"<Resource>{suffix}, which the generated schemas already use; "
+                f"choose another name (e.g. {self.name}_kind)"
+            )
 
     def _check_arguments(self) -> None:
         """Type arguments appear exactly on the types that need them."""
@@ -568,8 +644,9 @@ class FieldSpec(BaseModel):
 
     @property
     def is_filterable(self) -> bool:
-        """True when the list endpoint offers an equality filter on it."""
-        return self.type in _FILTERABLE
+        """True when the list endpoint offers an equality filter on it (not for a
+        field named like one of its own query parameters, e.g. ``page``)."""
+        return self.type in _FILTERABLE and self.column_name not in LIST_PARAMETERS
 
     @property
     def is_sortable(self) -> bool:
@@ -901,17 +978,67 @@ def _parse_toml(text: str, path: Path) -> object:
 
 
 def _parse_yaml(text: str, path: Path) -> object:
-    """Parse YAML text, reporting syntax errors on one line."""
+    """Parse YAML text, reporting syntax errors on one line.
+
+    A spec is plain data: aliases (``*name``, the billion-laughs bomb) and a key
+    given twice are errors, and so is a file over ``MAX_SPEC_BYTES``.
+    """
     import yaml
 
+    if len(text) > MAX_SPEC_BYTES:
+        raise FastgenError(
+            f"{path}: spec file is larger than {MAX_SPEC_BYTES // 1000} kB; a spec "
+            "is a name and a list of fields"
+        )
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_spec_yaml_loader())
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise FastgenError(f"{path}: invalid YAML: {err.problem}{where}") from None
     except yaml.YAMLError as err:
         raise FastgenError(f"{path}: invalid YAML: {err}") from None
+
+
+MAX_SPEC_BYTES = 256_000
+
+
+def _spec_yaml_loader() -> type:
+    """A safe YAML loader that refuses aliases and duplicate keys."""
+    import yaml
+
+    class SpecLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "aliases (*name) are not allowed in a spec; write the value out",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: set[object] = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        duplicate = key in seen
+                        seen.add(key)
+                    except TypeError:
+                        continue  # an unhashable key is reported later
+                    if duplicate:
+                        raise yaml.constructor.ConstructorError(
+                            None,
+                            None,
+                            f"key {key!r} is given twice",
+                            key_node.start_mark,
+                        )
+            return super().construct_mapping(node, deep=deep)
+
+    return SpecLoader
 
 
 def _spec_from_data(data: object, source: str) -> ResourceSpec:

@@ -224,7 +224,7 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
     )
     spec_text = dump_spec(ejected)
     files = {writable_spec(spec_file): spec_text}
-    current = (config.root / path).read_bytes().decode("utf-8")
+    current = read_exact(config.root / path) or ""
     files[path] = current.removeprefix(ownership_header(paths, part) + "\n")
     record = record.model_copy(
         update={

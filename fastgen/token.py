@@ -12,6 +12,7 @@ from fastgen.errors import FastgenError
 from fastgen.project_config import ProjectConfig
 
 DEFAULT_AUTH_URL = "http://localhost:3000"
+MAX_TTL = 366 * 24 * 3600  # a development token never outlives a year
 
 
 def mint_dev_token(
@@ -27,8 +28,11 @@ def mint_dev_token(
         raise FastgenError(
             "--sub must not be empty: pass the user id, e.g. --sub alice"
         )
-    if ttl <= 0:
-        raise FastgenError(f"--ttl must be positive, got {ttl}: e.g. --ttl 3600")
+    if not 0 < ttl <= MAX_TTL:
+        raise FastgenError(
+            f"--ttl must be between 1 and {MAX_TTL} seconds (one year), got {ttl}: "
+            "e.g. --ttl 3600"
+        )
     import jwt
 
     jwk = _load_private_jwk(config.root / config.dev_private_key)

@@ -388,7 +388,7 @@ def test_a_failed_write_leaves_the_project_untouched(
     before = snapshot(project)
     result = cli.invoke(app, POST)
     fails(result, "No space left on device; nothing was changed")
-    assert len(calls) == failing_call
+    assert len(calls) >= failing_call  # later calls put replaced files back
     assert snapshot(project) == before
 
 
