@@ -106,8 +106,6 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             with command_scope():
                 return command(*args, **kwargs)
         except FastgenError as exc:
-            from rich.markup import escape
-
             err_console.print(
                 f"[bold red]error:[/bold red] {escape(exc.message)}", soft_wrap=True
             )
@@ -265,8 +263,6 @@ def _carry_out(
     done: str = "Done.",
 ) -> None:
     """Show the plan and its warnings; apply it unless it is a dry run."""
-    from rich.markup import escape
-
     from fastgen.apply import apply_plan
     from fastgen.report import show_plan, show_warnings
 
@@ -614,8 +610,6 @@ def init(
     Adds the core modules a resource needs (database, auth, errors, responses,
     Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
     """
-    from rich.markup import escape
-
     from fastgen.init import plan_init
 
     root = path.resolve()

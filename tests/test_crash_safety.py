@@ -167,6 +167,51 @@ def test_a_killed_sync_is_rolled_forward_or_back(
     assert _tree(project) in (before, after)
 
 
+def _files(tree: Snapshot) -> Snapshot:
+    """The files of a tree (a directory left empty is no state of the project)."""
+    return {path: data for path, data in tree.items() if data is not None}
+
+
+# Deleting files (remove, rename) goes through the same journal: kill at the
+# journal's rename, before updates, before and between the deletions.
+@pytest.mark.parametrize(
+    ("command", "kill_at"),
+    [
+        pytest.param(command, point, marks=() if fast else pytest.mark.e2e)
+        for command in (
+            ("remove", "resource", "Comment"),
+            ("rename", "resource", "Comment", "Remark"),
+        )
+        for point, fast in (
+            ("replace:1", True),
+            ("replace:3", False),
+            ("unlink:1", True),
+            ("unlink:3", False),
+            ("unlink:6", False),
+        )
+    ],
+)
+def test_a_killed_remove_or_rename_is_rolled_forward_or_back(
+    command: tuple[str, ...], kill_at: str, tmp_path: Path, with_comment: Path
+) -> None:
+    project = _copy(with_comment, tmp_path)
+    before = _files(_tree(project))
+    done = _copy(project, tmp_path / "done")
+    assert _fastgen(done, *command).returncode == 0
+    after = _files(_tree(done))
+
+    killed = _fastgen(project, *command, kill_at=kill_at)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # the point is reached
+    _fastgen(project, "check")
+    state = _files(_tree(project))
+    assert state in (before, after), sorted(
+        path
+        for path in state.keys() | before.keys()
+        if state.get(path) != before.get(path)
+    )
+    assert not list(project.rglob("*.fastgen-tmp"))
+
+
 # ------------------------------------------------------------ two at once
 
 
