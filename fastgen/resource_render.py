@@ -324,8 +324,14 @@ def _value_imports(imports: ImportSet, context: dict[str, Any]) -> None:
         imports.add("datetime", "date")
     if _uses(context, FieldType.JSON):
         imports.add("pydantic", "JsonValue")
+    _json_default_imports(imports, context)
+
+
+def _json_default_imports(imports: ImportSet, context: dict[str, Any]) -> None:
+    """A JSON list or object default is built as ``cast(JsonValue, [...])``."""
     if any(isinstance(v.spec.default, dict | list) for v in context["fields"]):
         imports.add("typing", "cast")
+        imports.add("pydantic", "JsonValue")
 
 
 def _model_imports(context: dict[str, Any]) -> ImportSet:
@@ -367,6 +373,7 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
             imports.add(_core(context, "types"), name)
     if context["enums"]:
         imports.add(f"{module}.models", *(v.enum_class for v in context["enums"]))
+    _json_default_imports(imports, context)
     return imports
 
 

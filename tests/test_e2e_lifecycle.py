@@ -12,6 +12,7 @@ newest revision downgrades and upgrades again, and the project's own suite passe
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import uuid
@@ -202,8 +203,11 @@ def test_6_remove_the_referencing_then_the_referenced(walk: Project) -> None:
     assert "Dish is referred to by Comment" in refused
     walk.fastgen("remove", "resource", "Comment", "--force")
     walk.healthy()
-    walk.fastgen("remove", "resource", "Dish")
-    assert not (walk.root / "app/dishes").exists()
+    removed = walk.fastgen("remove", "resource", "Dish")
+    # the router holds the user's own route: it is kept, and the user deletes it
+    assert "kept app/dishes/router.py" in removed.stderr
+    assert [p.name for p in (walk.root / "app/dishes").glob("*.py")] == ["router.py"]
+    shutil.rmtree(walk.root / "app/dishes")
     assert not (walk.root / ".fastgen/manifest.json").exists()
     walk.healthy()
 

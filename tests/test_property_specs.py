@@ -3,8 +3,10 @@ refuses is one ``error:`` line with exit code 2 and nothing written.
 
 A bounded, seeded sample (``derandomize``) of random specs: names (tricky ones
 included), every field type with random arguments, defaults, optional, index and
-unique flags, refs. An accepted spec's project must lint, type-check, migrate and
-pass the resource's own generated tests on SQLite.
+unique flags, refs. An accepted spec's project must lint, type-check, migrate
+(``alembic check`` clean) and pass the resource's own generated tests: a sample on
+SQLite, and a smaller one (the first examples of the same seeded sequence) on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,11 +26,13 @@ from typer.testing import CliRunner
 
 from fastgen.cli import app
 from tests.cli_results import ok, snapshot
+from tests.conftest import PG_ADMIN_DSN, _pg_execute, _require_postgres
 from tests.e2e import project_env
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = int(os.environ.get("FASTGEN_PROPERTY_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("FASTGEN_PROPERTY_EXAMPLES", "8"))
+PG_EXAMPLES = int(os.environ.get("FASTGEN_PROPERTY_PG_EXAMPLES", "4"))
 
 TRICKY_NAMES = [
     "type",
@@ -148,11 +153,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _run(project: Path, *args: str) -> None:
+def _run(project: Path, *args: str, **env: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", *args],
         cwd=project,
-        env=project_env(),
+        env=project_env(**env),
         capture_output=True,
         text=True,
         timeout=600,
@@ -163,16 +168,9 @@ def _run(project: Path, *args: str) -> None:
     ), f"python -m {' '.join(args)}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(spec=specs)
-def test_a_random_spec_is_refused_in_one_line_or_generates_a_working_resource(
-    base: Path, spec: tuple[str, list[str], bool]
-) -> None:
+def _check(base: Path, spec: tuple[str, list[str], bool], database: str | None) -> None:
+    """Refused in one line with nothing written, or a working resource: linted,
+    type-checked, migrated (on ``database`` if given, else SQLite) and tested."""
     name, fields, shared = spec
     with tempfile.TemporaryDirectory() as parent:
         project = Path(parent) / "blog"
@@ -196,7 +194,52 @@ def test_a_random_spec_is_refused_in_one_line_or_generates_a_working_resource(
         _run(project, "ruff", "check", "app", "tests")
         _run(project, "black", "--check", "-q", "app", "tests")
         _run(project, "mypy", f"app/{plural}")
-        _run(project, "alembic", "upgrade", "head")
+        env = {} if database is None else {"DATABASE_URL": database}
+        _run(project, "alembic", "upgrade", "head", **env)
+        _run(project, "alembic", "check", **env)
+        tests = {} if database is None else {"TEST_DATABASE_URL": database}
         _run(
-            project, "pytest", "-q", "-p", "no:cacheprovider", f"tests/test_{plural}.py"
+            project,
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"tests/test_{plural}.py",
+            **tests,
         )
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=specs)
+def test_a_random_spec_is_refused_in_one_line_or_generates_a_working_resource(
+    base: Path, spec: tuple[str, list[str], bool]
+) -> None:
+    _check(base, spec, None)
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=PG_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=specs)
+def test_a_random_spec_also_works_on_postgres(
+    base: Path, spec: tuple[str, list[str], bool]
+) -> None:
+    _require_postgres()
+    name = f"fastgen_prop_{uuid.uuid4().hex[:12]}"
+    _pg_execute(PG_ADMIN_DSN, f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_DSN.rsplit("/", 1)[0].replace(
+        "postgresql://", "postgresql+asyncpg://"
+    )
+    try:
+        _check(base, spec, f"{url}/{name}")
+    finally:
+        _pg_execute(PG_ADMIN_DSN, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
