@@ -209,12 +209,15 @@ def _check(base: Path, spec: tuple[str, list[str], bool], database: str | None) 
         )
 
 
-@settings(
-    max_examples=EXAMPLES,
+# Seeded (derandomize): every run tries the same specs, in the same order.
+SAMPLE = settings(
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@settings(SAMPLE, max_examples=EXAMPLES)
 @given(spec=specs)
 def test_a_random_spec_is_refused_in_one_line_or_generates_a_working_resource(
     base: Path, spec: tuple[str, list[str], bool]
@@ -223,12 +226,7 @@ def test_a_random_spec_is_refused_in_one_line_or_generates_a_working_resource(
 
 
 @pytest.mark.postgres
-@settings(
-    max_examples=PG_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(SAMPLE, max_examples=PG_EXAMPLES)
 @given(spec=specs)
 def test_a_random_spec_also_works_on_postgres(
     base: Path, spec: tuple[str, list[str], bool]
