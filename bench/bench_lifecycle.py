@@ -25,24 +25,24 @@ RESOURCES = (
     ("Post", "title:str{200}:index", "body:text", "author:ref:Author"),
     ("Comment", "post:ref:Post", "text:text"),
 )
+# label -> (command, whether it runs on the project with a hand-edited router)
 COMMANDS = {
-    "remove resource Comment": ("remove", "resource", "Comment"),
+    "remove resource Comment": (("remove", "resource", "Comment"), False),
     "rename field Post title headline": (
-        "rename",
-        "field",
-        "Post",
-        "title",
-        "headline",
+        ("rename", "field", "Post", "title", "headline"),
+        False,
     ),
-    "rename resource Post Article": ("rename", "resource", "Post", "Article"),
-    "add field Post views:int? (router merged)": ("add", "field", "Post", "views:int?"),
+    "rename resource Post Article": (("rename", "resource", "Post", "Article"), False),
+    "add field Post views:int? (merge)": (("add", "field", "Post", "views:int?"), True),
 }
 HAND_EDIT = (
     '\n\n@router.get("/stats/owner")\nasync def owner() -> str:\n    return "me"\n'
 )
 
 
-def _pristine(fastgen: str, parent: Path) -> Path:
+def _pristine(fastgen: str, parent: Path, *, edited: bool) -> Path:
+    """The project with the three resources; ``edited``: with a route of the
+    user's own in Post's router, kept with ``sync --keep-edits``."""
     subprocess.run(
         [fastgen, "new", "project", "demo", "--path", str(parent), "--no-git"],
         check=True,
@@ -56,11 +56,15 @@ def _pristine(fastgen: str, parent: Path) -> Path:
             check=True,
             capture_output=True,
         )
-    router = project / "app/posts/router.py"
-    router.write_text(router.read_text() + HAND_EDIT)
-    subprocess.run(
-        [fastgen, "sync", "--keep-edits"], cwd=project, check=True, capture_output=True
-    )
+    if edited:
+        router = project / "app/posts/router.py"
+        router.write_text(router.read_text() + HAND_EDIT)
+        subprocess.run(
+            [fastgen, "sync", "--keep-edits"],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
     return project
 
 
@@ -73,14 +77,18 @@ def main() -> int:
     fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
     verdicts = []
     with tempfile.TemporaryDirectory() as tmp:
-        pristine = _pristine(fastgen, Path(tmp) / "pristine")
+        pristines = {
+            edited: _pristine(fastgen, Path(tmp) / f"pristine-{edited}", edited=edited)
+            for edited in (False, True)
+        }
         target = Path(tmp) / "run" / "demo"
 
-        def reset(_: int) -> None:
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(pristine, target, symlinks=True)
+        for label, (args, edited) in COMMANDS.items():
 
-        for label, args in COMMANDS.items():
+            def reset(_: int, source: Path = pristines[edited]) -> None:
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(source, target, symlinks=True)
+
             command = [fastgen, *args]
             time_command(command, runs=1, cwd=target, before_each=reset)  # warm-up
             timings = time_command(command, runs=runs, cwd=target, before_each=reset)
