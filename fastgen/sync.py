@@ -72,9 +72,7 @@ def plan_add_field(
                 "change it, then run `fastgen sync`"
             )
         taken.add(field.name)
-    data = spec.model_dump()
-    data["fields"] = [*spec.fields, *added]
-    updated = ResourceSpec.model_validate(data)
+    updated = _changed(spec, fields=[*spec.fields, *added])
     return plan_resources(config, [updated], policy=policy, write_specs=True)
 
 
@@ -98,16 +96,17 @@ def plan_rename_field(
             f"{spec.name} already has a field {new}: choose another name, or remove "
             "that field first"
         )
-    data = spec.model_dump()
-    data["fields"] = [
-        (
-            field.model_copy(update={"name": new, "renamed_from": old})
-            if field.name == old
-            else field
-        )
-        for field in spec.fields
-    ]
-    updated = ResourceSpec.model_validate(data)
+    updated = _changed(
+        spec,
+        fields=[
+            (
+                field.model_copy(update={"name": new, "renamed_from": old})
+                if field.name == old
+                else field
+            )
+            for field in spec.fields
+        ],
+    )
     return plan_resources(config, [updated], policy=policy, write_specs=True)
 
 
@@ -127,12 +126,8 @@ def plan_rename_resource(
             "cannot move: rename them by hand, or remove them from `ejected:` first"
         )
     new = Names.from_name(new).class_name  # a bad name is a one-line error
-    renamed = ResourceSpec.model_validate(
-        spec.model_dump()
-        | {
-            "name": new,
-            "fields": [_retargeted(f, spec.name, new) for f in spec.fields],
-        }
+    renamed = _changed(
+        spec, name=new, fields=[_retargeted(f, spec.name, new) for f in spec.fields]
     )
     _check_free_name(renamed, found, spec)
     edited = _edited_files(config, spec.name) if not policy.force else []
@@ -143,13 +138,9 @@ def plan_rename_resource(
             "edits"
         )
     referrers = [
-        ResourceSpec.model_validate(
-            other.model_dump()
-            | {
-                "fields": [
-                    _retargeted(f, spec.name, renamed.name) for f in other.fields
-                ]
-            }
+        _changed(
+            other,
+            fields=[_retargeted(f, spec.name, renamed.name) for f in other.fields],
         )
         for other, _ in found.values()
         if other.name != spec.name and any(f.ref == spec.name for f in other.fields)
@@ -161,6 +152,11 @@ def plan_rename_resource(
         write_specs=True,
         renamed={spec.name: renamed.name},
     )
+
+
+def _changed(spec: ResourceSpec, **changes: object) -> ResourceSpec:
+    """``spec`` with ``changes``, validated again as a whole."""
+    return ResourceSpec.model_validate(spec.model_dump() | changes)
 
 
 def _retargeted(field: FieldSpec, old: str, new: str) -> FieldSpec:
@@ -219,9 +215,7 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
         )
     paths = ResourcePaths(spec, project_layout(config))
     path = paths.parts()[part]
-    ejected = ResourceSpec.model_validate(
-        spec.model_dump() | {"ejected": [*spec.ejected, part]}
-    )
+    ejected = _changed(spec, ejected=[*spec.ejected, part])
     spec_text = dump_spec(ejected)
     files = {writable_spec(spec_file): spec_text}
     current = read_exact(config.root / path) or ""
