@@ -42,7 +42,7 @@ BIG = (
 )
 
 
-def _pristine(fastgen: str, parent: Path, *resources: tuple[str, ...]) -> Path:
+def pristine_project(fastgen: str, parent: Path, *resources: tuple[str, ...]) -> Path:
     """A newly generated project, with ``resources`` already added."""
     subprocess.run(
         [fastgen, "new", "project", "demo", "--path", str(parent)],
@@ -87,8 +87,8 @@ def main() -> int:
         work = Path(tmp)
         (work / "bare").mkdir()
         (work / "with_author").mkdir()
-        bare = _pristine(fastgen, work / "bare")
-        with_author = _pristine(fastgen, work / "with_author", AUTHOR)
+        bare = pristine_project(fastgen, work / "bare")
+        with_author = pristine_project(fastgen, work / "with_author", AUTHOR)
         small_ok = _bench(
             f"fastgen add resource Post ({len(SMALL) - 1} fields)",
             fastgen,

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench_add_resource import pristine_project
 from timing import report, time_command
 
 TARGET = 1.0  # seconds, median of the whole process (as for add resource, + margin)
@@ -43,19 +44,7 @@ HAND_EDIT = (
 def _pristine(fastgen: str, parent: Path, *, edited: bool) -> Path:
     """The project with the three resources; ``edited``: with a route of the
     user's own in Post's router, kept with ``sync --keep-edits``."""
-    subprocess.run(
-        [fastgen, "new", "project", "demo", "--path", str(parent), "--no-git"],
-        check=True,
-        capture_output=True,
-    )
-    project = parent / "demo"
-    for spec in RESOURCES:
-        subprocess.run(
-            [fastgen, "add", "resource", *spec],
-            cwd=project,
-            check=True,
-            capture_output=True,
-        )
+    project = pristine_project(fastgen, parent, *RESOURCES)
     if edited:
         router = project / "app/posts/router.py"
         router.write_text(router.read_text() + HAND_EDIT)
