@@ -1,0 +1,227 @@
+"""Golden files: what fastgen generates for fixed specs, byte for byte.
+
+Every resource file, the create and drop migrations, and update and rename
+migrations for a set of spec changes are rendered and compared with
+``tests/snapshots/<case>/``. A refactor must leave them identical; a deliberate
+change of the output updates them with ``FASTGEN_UPDATE_SNAPSHOTS=1 pytest
+tests/test_snapshots.py`` and the diff is reviewed like any other change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fastgen.render import format_python_files
+from fastgen.resource_context import Target
+from fastgen.resource_render import (
+    Migration,
+    render_create_migration,
+    render_drop_migration,
+    render_resource,
+)
+from fastgen.schema_diff import render_rename_migration, render_update_migration
+from fastgen.spec import ResourceSpec, parse_resource
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+AUTHOR = parse_resource("Author", ["name:str{120}", "email:email:unique"])
+EVERY_TYPE = parse_resource(
+    "Post",
+    [
+        "title:str{200}:index",
+        "subtitle:str?=null",
+        "code:str{12}=abc:unique",
+        "body:text",
+        "summary:text?",
+        "views:int=0:index",
+        "rank:int?",
+        "score:float=1.5",
+        "ratio:float?",
+        "price:decimal{10,2}=9.99",
+        "tiny:decimal{3,3}?",
+        "published:bool=false",
+        "is_pinned:bool?",
+        "day:date=2024-01-31",
+        "due:date?:index",
+        "at:datetime=2024-01-01T10:00:00Z",
+        "seen_at:datetime?",
+        "key:uuid?=123e4567-e89b-12d3-a456-426614174000",
+        "contact:email?",
+        "homepage:url=https://example.com",
+        "meta:json?",
+        "tags:json=[]",
+        "status:enum{draft,published}=draft",
+        "kind:enum{a,b,c}?:index",
+        "author:ref:Author",
+        "parent:ref:Post?",
+    ],
+)
+SHARED_UNIQUES = parse_resource(
+    "Tag",
+    [
+        "label:str{40}:unique",
+        "number:int:unique",
+        "weight:float:unique",
+        "amount:decimal{6,2}:unique",
+        "cents:decimal{2,2}:unique",
+        "day:date:unique",
+        "at:datetime:unique",
+        "token:uuid:unique",
+        "mail:email:unique",
+        "link:url:unique",
+    ],
+    owned=False,
+)
+SPECS = {"author": AUTHOR, "post": EVERY_TYPE, "tag": SHARED_UNIQUES}
+TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
+MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
+
+
+def _changed(
+    spec: ResourceSpec, *fields: str, owned: bool | None = None
+) -> ResourceSpec:
+    """``spec`` with the shorthand ``fields`` replacing those of the same name
+    (a name alone, ``-name``, removes it)."""
+    changed = {f.name: f for f in spec.fields}
+    for text in fields:
+        if text.startswith("-"):
+            del changed[text[1:]]
+            continue
+        field = parse_resource(spec.name, [text]).fields[0]
+        changed[field.name] = field
+    return spec.model_copy(
+        update={
+            "fields": list(changed.values()),
+            "owned": spec.owned if owned is None else owned,
+        }
+    )
+
+
+def _renamed(spec: ResourceSpec, old: str, new: str) -> ResourceSpec:
+    fields = [
+        f.model_copy(update={"name": new, "renamed_from": old}) if f.name == old else f
+        for f in spec.fields
+    ]
+    return spec.model_copy(update={"fields": fields})
+
+
+UPDATES: dict[str, tuple[ResourceSpec, ResourceSpec]] = {
+    "add_fields": (
+        EVERY_TYPE,
+        _changed(
+            EVERY_TYPE,
+            "extra:int=3:index",
+            "note:str{50}",
+            "mood:enum{up,down}?",
+            "editor:ref:Author?",
+        ),
+    ),
+    "alter_types": (
+        EVERY_TYPE,
+        _changed(
+            EVERY_TYPE,
+            "title:text",
+            "code:str{8}=abc:unique",
+            "price:decimal{8,1}=9.9",
+            "status:enum{draft,live}=draft",
+            "rank:int",
+            "views:float=0",
+            "subtitle:enum{a,b}?",
+        ),
+    ),
+    "drop_fields": (EVERY_TYPE, _changed(EVERY_TYPE, "-kind", "-author", "-code")),
+    "flags": (
+        EVERY_TYPE,
+        _changed(EVERY_TYPE, "title:str{200}:unique", "views:int=0", "day:date:index"),
+    ),
+    "shared": (EVERY_TYPE, _changed(EVERY_TYPE, owned=False)),
+    "rename_field": (EVERY_TYPE, _renamed(EVERY_TYPE, "code", "ref_code")),
+}
+
+
+def _resource_files(spec: ResourceSpec) -> dict[str, str]:
+    files = format_python_files(render_resource(spec, targets=TARGETS))
+    files["create_migration.py"] = render_create_migration(
+        spec, targets=TARGETS, migration=MIGRATION
+    )
+    files["drop_migration.py"] = render_drop_migration(
+        spec, targets=TARGETS, migration=MIGRATION
+    )
+    return files
+
+
+def _update_files(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:
+    rendered = render_update_migration(
+        old,
+        new,
+        targets=TARGETS,
+        revision="cccccccccccc",
+        down_revision="dddddddddd",
+        header="# header",
+    )
+    assert rendered is not None
+    warnings = "".join(f"{line}\n" for line in rendered.warnings)
+    return {"migration.py": rendered.text, "warnings.txt": warnings}
+
+
+def _rename_resource_files() -> dict[str, str]:
+    new = AUTHOR.model_copy(update={"name": "Writer"})
+    targets = TARGETS | {"Writer": Target(new.names, new.owned)}
+    text = render_rename_migration(
+        AUTHOR,
+        new,
+        targets=targets,
+        referrers=[("posts", "author_id")],
+        revision="eeeeeeeeeeee",
+        down_revision="ffffffffffff",
+        header="# header",
+    )
+    return {"migration.py": text.text}
+
+
+CASES: dict[str, Callable[[], dict[str, str]]] = {
+    **{
+        f"resource_{key}": (lambda s=spec: _resource_files(s))
+        for key, spec in SPECS.items()
+    },
+    **{
+        f"update_{key}": (lambda o=old, n=new: _update_files(o, n))
+        for key, (old, new) in UPDATES.items()
+    },
+    "rename_resource": _rename_resource_files,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_generated_output_matches_its_snapshot(case: str) -> None:
+    files = CASES[case]()
+    directory = SNAPSHOTS / case
+    if os.environ.get("FASTGEN_UPDATE_SNAPSHOTS"):
+        for path, text in files.items():
+            target = directory / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    stored = {
+        str(path.relative_to(directory)): path.read_text(encoding="utf-8")
+        for path in directory.rglob("*")
+        if path.is_file()
+    }
+    assert sorted(stored) == sorted(files)
+    diffs = [
+        "".join(
+            difflib.unified_diff(
+                stored[path].splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"snapshot/{path}",
+                f"rendered/{path}",
+            )
+        )
+        for path, text in sorted(files.items())
+        if stored[path] != text
+    ]
+    assert not diffs, "\n".join(diffs)
