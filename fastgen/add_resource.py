@@ -53,7 +53,6 @@ from fastgen.resource_render import (
 )
 from fastgen.spec import (
     FieldSpec,
-    FieldType,
     ResourceSpec,
     dump_spec,
     load_spec_file,
@@ -93,7 +92,6 @@ _RESERVED_VARIABLES = frozenset(
         "value",
     }
 )
-_NOT_UNIQUE = frozenset({FieldType.BOOL, FieldType.ENUM})
 _LIBCST_AS_BYTES = 24_000  # see _share_formatting
 
 
@@ -615,13 +613,13 @@ def _check_against_project(spec: ResourceSpec, specs: dict[str, ResourceSpec]) -
 def _check_field_in_project(
     spec: ResourceSpec, field: FieldSpec, specs: dict[str, ResourceSpec]
 ) -> None:
-    name, kind = field.name, field.type
-    if field.unique and kind in _NOT_UNIQUE:
+    name = field.name
+    if field.unique and not field.kind.uniqueable:
         raise FastgenError(
-            f"field {name}: a unique {kind.value} allows only a handful of rows; "
-            "drop :unique"
+            f"field {name}: a unique {field.type.value} allows only a handful of "
+            "rows; drop :unique"
         )
-    if kind is not FieldType.REF or field.ref is None:
+    if field.ref is None:
         return
     if field.ref == spec.name:
         if not field.optional:

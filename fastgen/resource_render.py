@@ -5,17 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fastgen.field_types import Import
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
-from fastgen.resource_context import (
-    CORE_SCHEMA_TYPES,
-    FieldView,
-    Target,
-    field_views,
-)
+from fastgen.resource_context import FieldView, Target, field_views
 from fastgen.shadowing import protect_class_names
-from fastgen.spec import FieldType, ResourceSpec
+from fastgen.spec import ResourceSpec
 
 
 @dataclass(frozen=True)
@@ -235,7 +231,7 @@ def _context(
         "model_doc": f"A {names.title.lower()}"
         + (", owned by the user who created it." if spec.owned else ", shared."),
         "fields": views,
-        "enums": [v for v in views if v.spec.type is FieldType.ENUM],
+        "enums": [v for v in views if v.kind.defines_enum],
         "refs": [v for v in views if v.is_ref],
         "uniques": [v for v in views if v.spec.unique],
         "sequenced": [v for v in views if v.needs_sequence],
@@ -285,17 +281,9 @@ def _sort_case(sortable: list[FieldView]) -> SortCase:
     for view in sortable:
         if view.distinct_samples:
             first, second = view.sample(0), view.sample(1)
-            low, high = sorted([first, second], key=_sort_key(view))
+            low, high = sorted([first, second], key=view.kind.sort_key)
             return SortCase(view.column, view, repr(low), repr(high))
     return SortCase("created_at")
-
-
-def _sort_key(view: FieldView) -> Any:
-    from decimal import Decimal
-
-    if view.spec.type is FieldType.DECIMAL:
-        return lambda value: Decimal(str(value))
-    return lambda value: value
 
 
 # --- imports of each generated module -----------------------------------------
@@ -312,26 +300,12 @@ def _core(context: dict[str, Any], module: str) -> str:
     return f"{layout.core}.{module}"
 
 
-def _uses(context: dict[str, Any], *kinds: FieldType) -> bool:
-    return any(v.spec.type in kinds for v in context["fields"])
-
-
-def _value_imports(imports: ImportSet, context: dict[str, Any]) -> None:
-    """Imports for the Python types of field values and defaults."""
-    if _uses(context, FieldType.DECIMAL):
-        imports.add("decimal", "Decimal")
-    if _uses(context, FieldType.DATE):
-        imports.add("datetime", "date")
-    if _uses(context, FieldType.JSON):
-        imports.add("pydantic", "JsonValue")
-    _json_default_imports(imports, context)
-
-
-def _json_default_imports(imports: ImportSet, context: dict[str, Any]) -> None:
-    """A JSON list or object default is built as ``cast(JsonValue, [...])``."""
-    if any(isinstance(v.spec.default, dict | list) for v in context["fields"]):
-        imports.add("typing", "cast")
-        imports.add("pydantic", "JsonValue")
+def _add_all(imports: ImportSet, context: dict[str, Any], wanted: list[Import]) -> None:
+    """Add ``wanted`` imports, placing ``core.`` modules in the project's core."""
+    for module, *names in wanted:
+        if module.startswith("core."):
+            module = _core(context, module.removeprefix("core."))
+        imports.add(module, *names)
 
 
 def _model_imports(context: dict[str, Any]) -> ImportSet:
@@ -340,13 +314,9 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
     imports.add("datetime", "datetime")
     imports.add("sqlmodel", "Field", "SQLModel")
     imports.add(_core(context, "types"), "UTCDateTime", "utcnow")
-    _value_imports(imports, context)
-    if context["enums"]:
-        imports.add("enum", "StrEnum")
-        imports.add(_core(context, "types"), "enum_values")
-    if context["per_owner_unique"] or _uses(
-        context, FieldType.ENUM, FieldType.TEXT, FieldType.JSON
-    ):
+    for view in context["fields"]:
+        _add_all(imports, context, view.kind.model_imports(view.spec))
+    if context["per_owner_unique"]:
         imports.add("sqlalchemy as sa")
     return imports
 
@@ -357,23 +327,13 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports.add("datetime", "datetime")
     imports.add("enum", "StrEnum")
     imports.add("pydantic", "BaseModel", "ConfigDict", "Field")
-    if _uses(context, FieldType.DECIMAL):
-        imports.add("decimal", "Decimal")
-        imports.add("typing", "Annotated")
-        imports.add(_core(context, "types"), "DecimalText")
-    if any(
-        v.spec.type is FieldType.DATE and v.spec.has_default for v in context["fields"]
-    ):
-        imports.add("datetime", "date")
+    for view in context["fields"]:
+        _add_all(imports, context, view.kind.schema_imports(view.spec))
     if context["not_null"]:
         imports.add("pydantic", "field_validator")
         imports.add(_core(context, "types"), "not_null_schema")
-    for kind, name in CORE_SCHEMA_TYPES.items():
-        if _uses(context, kind):
-            imports.add(_core(context, "types"), name)
     if context["enums"]:
         imports.add(f"{module}.models", *(v.enum_class for v in context["enums"]))
-    _json_default_imports(imports, context)
     return imports
 
 
@@ -435,15 +395,10 @@ def _factory_imports(context: dict[str, Any]) -> ImportSet:
     imports = _imports(context)
     imports.add("typing", "Any")
     imports.add("httpx")
-    uniques = {v.spec.type for v in context["uniques"]}
     if context["sequenced"]:
         imports.add("itertools")
-    if FieldType.DATE in uniques:
-        imports.add("datetime", "date", "timedelta")
-    if FieldType.DATETIME in uniques:
-        imports.add("datetime", "UTC", "datetime", "timedelta")
-    if FieldType.UUID in uniques:
-        imports.add("uuid")
+    for view in context["uniques"]:
+        _add_all(imports, context, view.kind.factory_imports(view.spec))
     for view in context["refs"]:
         if not view.is_self_ref:
             target = view.target.names
@@ -462,10 +417,8 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
     imports.add("typing", "Any")
     imports.add("httpx")
     imports.add("pytest")
-    if _uses(context, FieldType.DECIMAL):
-        imports.add("decimal", "Decimal")
-    if _uses(context, FieldType.DATETIME):
-        imports.add("datetime", "datetime")
+    for view in context["fields"]:
+        _add_all(imports, context, view.kind.test_imports())
     imports.add(
         f"{context['layout'].tests}.factories.{names.plural_snake}",
         f"create_{names.snake}",

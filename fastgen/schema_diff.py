@@ -21,7 +21,6 @@ rows were filled, so the schema ends exactly where the model is.
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,10 +31,11 @@ from enum import StrEnum
 from uuid import UUID
 
 from fastgen.errors import FastgenError
+from fastgen.field_types import OWNER_ID_KIND, FieldKind, quote_sql
 from fastgen.pysource import python_string
 from fastgen.render import render_template
 from fastgen.resource_context import FieldView, Target, field_views
-from fastgen.spec import FieldType, ResourceSpec
+from fastgen.spec import ResourceSpec
 
 __all__ = [
     "Change",
@@ -52,21 +52,6 @@ __all__ = [
     "table_schema",
 ]
 
-_STRING_TYPES = frozenset(
-    {FieldType.STR, FieldType.EMAIL, FieldType.URL, FieldType.ENUM, FieldType.TEXT}
-)
-_NUMBER_TYPES = frozenset({FieldType.INT, FieldType.FLOAT, FieldType.DECIMAL})
-_PG_TYPES = {
-    FieldType.TEXT: "TEXT",
-    FieldType.INT: "INTEGER",
-    FieldType.FLOAT: "FLOAT",
-    FieldType.BOOL: "BOOLEAN",
-    FieldType.DATE: "DATE",
-    FieldType.DATETIME: "TIMESTAMP WITH TIME ZONE",
-    FieldType.UUID: "UUID",
-    FieldType.JSON: "JSON",
-    FieldType.REF: "UUID",
-}
 _SLUG_LENGTH = 60
 _LINE_LENGTH = 88
 
@@ -87,9 +72,9 @@ class ColumnDef:
     view: FieldView | None = None
 
     @property
-    def kind(self) -> FieldType:
-        """The field type; ``owner_id`` counts as a ``str``."""
-        return self.view.spec.type if self.view is not None else FieldType.STR
+    def kind(self) -> FieldKind:
+        """The field's type; ``owner_id`` counts as a ``str``."""
+        return self.view.kind if self.view is not None else OWNER_ID_KIND
 
     @property
     def length(self) -> int | None:
@@ -107,28 +92,15 @@ class ColumnDef:
     @property
     def pg_type(self) -> str:
         """The PostgreSQL type, for ``USING column::type`` casts."""
-        kind = self.kind
-        if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL, FieldType.ENUM):
+        if self.view is None:
             return f"VARCHAR({self.length})"
-        if kind is FieldType.DECIMAL and self.view is not None:
-            spec = self.view.spec
-            return f"NUMERIC({spec.precision}, {spec.scale})"
-        return _PG_TYPES[kind]
+        return self.kind.pg_column_type(self.view.spec)
 
     def describe(self) -> str:
         """``str{200}``, ``decimal{10,2}``, ``enum{a,b}``, ``ref:Author``..."""
         if self.view is None:
             return "str{255}"
-        spec = self.view.spec
-        if spec.type is FieldType.STR:
-            return f"str{{{spec.max_length}}}"
-        if spec.type is FieldType.DECIMAL:
-            return f"decimal{{{spec.precision},{spec.scale}}}"
-        if spec.type is FieldType.ENUM:
-            return f"enum{{{','.join(spec.choices or [])}}}"
-        if spec.type is FieldType.REF:
-            return f"ref:{spec.ref}"
-        return spec.type.value
+        return self.kind.describe(self.view.spec)
 
 
 @dataclass(frozen=True)
@@ -202,7 +174,7 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
             constraints[name] = ConstraintDef(
                 ConstraintKind.UNIQUE, name, (*owner, column)
             )
-        if view.spec.type is FieldType.ENUM:
+        if view.check_sql is not None:
             name = f"ck_{table}_{view.check_name}"
             constraints[name] = ConstraintDef(
                 ConstraintKind.CHECK, name, (column,), sql=view.check_sql
@@ -509,17 +481,9 @@ def _type_review(table: str, before: ColumnDef, after: ColumnDef) -> tuple[str, 
             f"{where} shrinks from {before.length} to {after.length} characters: "
             "longer values make this fail (PostgreSQL).",
         )
-    if _shrinks_decimal(before, after):
-        lines.append(
-            f"{where} narrows from {before.describe()} to {after.describe()}: "
-            "values that do not fit make this fail or are rounded.",
-        )
-    removed = _removed_choices(before, after)
-    if removed:
-        lines.append(
-            f"{where} loses the choices {', '.join(removed)}: rows holding them make "
-            "this fail; update them first.",
-        )
+    if before.kind is after.kind and before.view and after.view:
+        narrowing = before.kind.narrowing(before.view.spec, after.view.spec)
+        lines += [f"{where} {text}" for text in narrowing]
     return tuple(lines)
 
 
@@ -544,7 +508,7 @@ def _constraint_review(
             f"unique ({columns}) on {table}: fails if existing rows hold duplicates.",
         )
     if constraint.kind is ConstraintKind.CHECK:
-        if old.columns[constraint.column].kind is FieldType.ENUM:
+        if old.columns[constraint.column].kind.defines_enum:
             return ()  # choices removed are reported with the type change
         return (
             f"{table}.{constraint.column} only accepts {constraint.sql}: fails if "
@@ -568,7 +532,7 @@ def _constraint_review(
 
 def _both_enumish(before: ColumnDef, after: ColumnDef) -> bool:
     """str <-> enum keeps the values (the CHECK decides what stays valid)."""
-    return {before.kind, after.kind} <= {FieldType.STR, FieldType.ENUM}
+    return before.kind.short_text and after.kind.short_text
 
 
 def _shrinks_length(before: ColumnDef, after: ColumnDef) -> bool:
@@ -577,24 +541,6 @@ def _shrinks_length(before: ColumnDef, after: ColumnDef) -> bool:
         and after.length is not None
         and after.length < before.length
     )
-
-
-def _shrinks_decimal(before: ColumnDef, after: ColumnDef) -> bool:
-    if before.kind is not FieldType.DECIMAL or after.kind is not FieldType.DECIMAL:
-        return False
-    assert before.view is not None and after.view is not None
-    old, new = before.view.spec, after.view.spec
-    old_whole = (old.precision or 0) - (old.scale or 0)
-    new_whole = (new.precision or 0) - (new.scale or 0)
-    return new_whole < old_whole or (new.scale or 0) < (old.scale or 0)
-
-
-def _removed_choices(before: ColumnDef, after: ColumnDef) -> list[str]:
-    if before.kind is not FieldType.ENUM or after.kind is not FieldType.ENUM:
-        return []
-    assert before.view is not None and after.view is not None
-    kept = set(after.view.spec.choices or [])
-    return [c for c in before.view.spec.choices or [] if c not in kept]
 
 
 def _warnings(
@@ -973,7 +919,7 @@ def _alter_type(block: _Block, change: Change) -> None:
         f"type_={after.type_source}",
         f"existing_nullable={before.nullable}",
     ]
-    if _family(before.kind) != _family(after.kind):
+    if before.kind.family != after.kind.family:
         using = f'"{after.name}"::{after.pg_type}'
         args.append(f"postgresql_using={using!r}")
     block.add(f"batch_op.alter_column({', '.join(args)})", change.review)
@@ -1035,17 +981,6 @@ def _create_constraint(constraint: ConstraintDef) -> str:
     )
 
 
-def _family(kind: FieldType) -> str:
-    """Types PostgreSQL converts between without an explicit ``USING``."""
-    if kind in _STRING_TYPES:
-        return "string"
-    if kind in _NUMBER_TYPES:
-        return "number"
-    if kind is FieldType.REF:
-        return FieldType.UUID.value
-    return kind.value
-
-
 def _sql_default(column: ColumnDef) -> str:
     """Python source of the SQL value of ``column``'s default, usable both as a
     ``server_default`` and in an ``UPDATE``, the same on SQLite and PostgreSQL."""
@@ -1053,25 +988,20 @@ def _sql_default(column: ColumnDef) -> str:
     value = column.view.spec.default
     if isinstance(value, bool):
         return "sa.true()" if value else "sa.false()"
-    return f"sa.literal_column({python_string(_sql_literal(column.kind, value))})"
+    literal = column.kind.sql_literal(value) or _sql_literal(value)
+    return f"sa.literal_column({python_string(literal)})"
 
 
-def _sql_literal(kind: FieldType, value: object) -> str:
+def _sql_literal(value: object) -> str:
     """The SQL literal of a default value, as the column stores it."""
-    if kind is FieldType.JSON:
-        return _quote(json.dumps(value, sort_keys=True))
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         # SQLAlchemy's SQLite format, with an offset PostgreSQL reads as UTC
-        return _quote(moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00:00"))
+        return quote_sql(moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00:00"))
     if isinstance(value, date):
-        return _quote(value.isoformat())
+        return quote_sql(value.isoformat())
     if isinstance(value, UUID):
-        return _quote(value.hex)  # SQLite stores 32 hex digits; PostgreSQL reads it
-    return _quote(str(value))
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+        return quote_sql(value.hex)  # SQLite stores 32 hex digits; PostgreSQL reads it
+    return quote_sql(str(value))

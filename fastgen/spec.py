@@ -23,18 +23,13 @@ Shorthand grammar, one argument per field::
 from __future__ import annotations
 
 import hashlib
-import json
 import keyword
-import math
 import re
-from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from difflib import get_close_matches
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from pydantic import (
@@ -50,37 +45,21 @@ from pydantic import (
 )
 
 from fastgen.errors import FastgenError
+from fastgen.field_types import (
+    ARGUMENT_KEYS,
+    FIELD_KINDS,
+    MAX_STR_LENGTH,
+    TYPE_NAMES,
+    FieldKind,
+    FieldType,
+    check_choices,
+)
 from fastgen.naming import Names
-
-
-class FieldType(StrEnum):
-    """The field types a resource can declare."""
-
-    STR = "str"
-    TEXT = "text"
-    INT = "int"
-    FLOAT = "float"
-    DECIMAL = "decimal"
-    BOOL = "bool"
-    DATE = "date"
-    DATETIME = "datetime"
-    UUID = "uuid"
-    EMAIL = "email"
-    URL = "url"
-    JSON = "json"
-    ENUM = "enum"
-    REF = "ref"
-
 
 #: Parts of a generated resource a user may take over (``fastgen eject``).
 PARTS = ("models", "schemas", "service", "router", "tests")
 #: Trailing shorthand flags.
 FLAGS = ("index", "unique")
-#: Length used for ``str`` fields declared without ``{n}``.
-DEFAULT_MAX_LENGTH = 255
-MAX_STR_LENGTH = 65_535  # longer strings are text
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the API validates int as 32-bit
-JSON_INT_MAX = 2**53 - 1
 #: Columns fastgen adds to every resource itself.
 AUTOMATIC_COLUMNS = ("id", "owner_id", "created_at", "updated_at")
 #: Public attributes of SQLModel/pydantic models a field must not shadow
@@ -108,31 +87,10 @@ MODEL_ATTRIBUTES = frozenset(
 #: models and schemas (and pydantic) define, and the decorator that makes them.
 #: Every other name a class body uses is aliased (``fastgen.shadowing``).
 CLASS_BODY_NAMES = frozenset({"classmethod", "cls"})
-#: Classes the generated schemas define as <Resource><suffix>.
-_SCHEMA_CLASS_SUFFIXES = frozenset(
-    {"Base", "Create", "Update", "Public", "Filters", "Sort"}
-)
 #: Query parameters of every list route; a field named like one gets no filter.
 LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand"})
 GRAMMAR = "name:type[{args}][?][=default][:index][:unique]"
 
-_TYPE_NAMES = ", ".join(member.value for member in FieldType)
-_UNINDEXABLE = frozenset({FieldType.TEXT, FieldType.JSON})
-_FILTERABLE = frozenset(
-    {FieldType.BOOL, FieldType.ENUM, FieldType.REF, FieldType.INT, FieldType.DATE}
-)
-_SORTABLE = frozenset(
-    {
-        FieldType.STR,
-        FieldType.EMAIL,
-        FieldType.INT,
-        FieldType.FLOAT,
-        FieldType.DECIMAL,
-        FieldType.DATE,
-        FieldType.DATETIME,
-        FieldType.ENUM,
-    }
-)
 _FILE_FIELD_KEYS = (
     "type",
     "max_length",
@@ -153,12 +111,6 @@ MAX_FIELD_NAME_LENGTH = 44
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
-_CHOICE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_INT_TEXT = re.compile(r"[+-]?[0-9]+")
-_FLOAT_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
-_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def _check_field_name(name: str) -> None:
@@ -215,199 +167,6 @@ def _pascal_hint(name: str) -> str:
         return ""
 
 
-def _check_digits(number: Decimal, precision: int, scale: int) -> None:
-    """Reject a decimal default that does not fit ``decimal{precision,scale}``."""
-    _, digits, exponent = number.as_tuple()
-    places = max(0, -int(exponent))
-    whole_digits = 0 if number == 0 else max(0, len(digits) + int(exponent))
-    if places > scale or whole_digits > precision - scale:
-        raise ValueError(
-            f"{number} does not fit decimal{{{precision},{scale}}} (at most "
-            f"{precision - scale} digits before and {scale} after the point)"
-        )
-
-
-def _default_text(value: object, data: Mapping[str, Any]) -> str:
-    """Check a str/text default against ``max_length``."""
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a string; quote it")
-    max_length = data.get("max_length")
-    if max_length is not None and len(value) > max_length:
-        raise ValueError(
-            f"{value!r} is longer than max_length {max_length}; shorten it or "
-            f"raise the length (e.g. str{{{len(value)}}})"
-        )
-    return value
-
-
-def _default_int(value: object, data: Mapping[str, Any]) -> int:
-    """Accept a whole number (not a bool) in the 32-bit range the API accepts."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{value!r} is not a whole number (e.g. 0 or -1)")
-    if not INT_MIN <= value <= INT_MAX:
-        raise ValueError(
-            f"{value} is outside the int range {INT_MIN}..{INT_MAX}; use a smaller "
-            "number, or decimal{p,0} for larger ones"
-        )
-    return value
-
-
-def _default_float(value: object, data: Mapping[str, Any]) -> float:
-    """Accept a finite int or float, stored as float."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number (e.g. 4.5)")
-    if not math.isfinite(value):
-        raise ValueError(f"{value!r} is not a finite number")
-    return float(value)
-
-
-def _default_decimal(value: object, data: Mapping[str, Any]) -> Decimal:
-    """Accept a number or numeric string that fits precision and scale."""
-    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
-        number = Decimal(value)
-    elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    else:
-        raise ValueError(f"{value!r} is not a decimal number (e.g. 9.99)")
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    precision, scale = data.get("precision"), data.get("scale")
-    if precision is not None and scale is not None:
-        _check_digits(number, precision, scale)
-    return number
-
-
-def _default_bool(value: object, data: Mapping[str, Any]) -> bool:
-    """Accept only real booleans (``true``/``false``)."""
-    if not isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a boolean: use true or false")
-    return value
-
-
-def _default_date(value: object, data: Mapping[str, Any]) -> date:
-    """Accept a date or a ``YYYY-MM-DD`` string."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and _DATE_TEXT.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a valid date: use YYYY-MM-DD (e.g. 2024-01-31)")
-
-
-def _default_datetime(value: object, data: Mapping[str, Any]) -> datetime:
-    """Accept a datetime or an ISO 8601 string with a timezone, as the API does."""
-    parsed: datetime | None = None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and "T" in value.upper():
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    if parsed is not None:
-        if parsed.utcoffset() is None:
-            raise ValueError(
-                f"{value!r} has no timezone, which the API requires: add one "
-                "(e.g. 2024-01-01T10:00:00Z)"
-            )
-        return parsed
-    raise ValueError(
-        f"{value!r} is not a valid datetime: use ISO 8601 "
-        "(e.g. 2024-01-01T10:00:00Z)"
-    )
-
-
-def _default_uuid(value: object, data: Mapping[str, Any]) -> UUID:
-    """Accept a UUID or its string form."""
-    if isinstance(value, UUID):
-        return value
-    if isinstance(value, str):
-        try:
-            return UUID(value)
-        except ValueError:
-            pass
-    raise ValueError(
-        f"{value!r} is not a valid UUID (e.g. 123e4567-e89b-12d3-a456-426614174000)"
-    )
-
-
-def _default_email(value: object, data: Mapping[str, Any]) -> str:
-    """Accept a string shaped like ``user@example.com``."""
-    if isinstance(value, str) and _EMAIL.fullmatch(value):
-        return value
-    raise ValueError(f"{value!r} is not a valid email address (e.g. me@example.com)")
-
-
-def _default_url(value: object, data: Mapping[str, Any]) -> str:
-    """Accept an absolute http(s) URL."""
-    if isinstance(value, str) and not any(char.isspace() for char in value):
-        parts = urlsplit(value)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            return value
-    raise ValueError(f"{value!r} is not a valid http(s) URL (e.g. https://example.com)")
-
-
-def _default_json(value: object, data: Mapping[str, Any]) -> Any:
-    """Accept any JSON value; objects are stored with sorted keys. Integers stay
-    within what every JSON reader keeps exactly (53 bits)."""
-    try:
-        canonical = json.loads(json.dumps(value, sort_keys=True, allow_nan=False))
-    except (TypeError, ValueError):
-        canonical = None
-    if canonical != value:
-        raise ValueError(f"{value!r} is not a JSON value (e.g. [] or {{}})")
-    if any(abs(number) > JSON_INT_MAX for number in _json_ints(canonical)):
-        raise ValueError(
-            f"{value!r} has an integer beyond ±{JSON_INT_MAX}, which JSON readers "
-            "round; write it as a string"
-        )
-    return canonical
-
-
-def _json_ints(value: object) -> Iterator[int]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_ints(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_ints(item)
-
-
-def _default_enum(value: object, data: Mapping[str, Any]) -> str:
-    """Accept one of the declared choices."""
-    choices = data.get("choices") or []
-    if not isinstance(value, str) or (choices and value not in choices):
-        raise ValueError(f"{value!r} is not one of the choices {', '.join(choices)}")
-    return value
-
-
-def _default_ref(value: object, data: Mapping[str, Any]) -> None:
-    """Refuse defaults on references."""
-    raise ValueError("ref fields cannot have a default; remove it")
-
-
-_DEFAULT_CHECKS: dict[FieldType, Callable[[object, Mapping[str, Any]], Any]] = {
-    FieldType.STR: _default_text,
-    FieldType.TEXT: _default_text,
-    FieldType.INT: _default_int,
-    FieldType.FLOAT: _default_float,
-    FieldType.DECIMAL: _default_decimal,
-    FieldType.BOOL: _default_bool,
-    FieldType.DATE: _default_date,
-    FieldType.DATETIME: _default_datetime,
-    FieldType.UUID: _default_uuid,
-    FieldType.EMAIL: _default_email,
-    FieldType.URL: _default_url,
-    FieldType.JSON: _default_json,
-    FieldType.ENUM: _default_enum,
-    FieldType.REF: _default_ref,
-}
-
-
 class FieldSpec(BaseModel):
     """One field of a resource.
 
@@ -442,13 +201,10 @@ class FieldSpec(BaseModel):
         if not isinstance(data, dict):
             return data
         filled = dict(data)
-        if filled.get("type") == FieldType.REF and filled.get("default", 0) is None:
-            # `ref?=null` says what `ref?` already means: no reference
-            filled.pop("default")
-            filled["has_default"] = False
+        kind = FIELD_KINDS.get(filled.get("type"))  # type: ignore[arg-type]
+        if kind is not None:
+            kind.fill_implied(filled)
         filled.setdefault("has_default", "default" in data)
-        if filled.get("type") == FieldType.STR and filled.get("max_length") is None:
-            filled["max_length"] = DEFAULT_MAX_LENGTH
         return filled
 
     @field_validator("name")
@@ -500,29 +256,8 @@ class FieldSpec(BaseModel):
     @classmethod
     def _valid_choices(cls, choices: list[str] | None) -> list[str] | None:
         """Enum choices become Python enum members: identifiers, unique."""
-        if choices is None:
-            return None
-        if not choices:
-            raise ValueError(
-                "enum needs at least one choice (e.g. status:enum{draft,published})"
-            )
-        for choice in choices:
-            if not _CHOICE.fullmatch(choice) or keyword.iskeyword(choice):
-                raise ValueError(
-                    f"enum choice {choice!r} must be an identifier (letters, digits "
-                    "and '_', starting with a letter, not a Python keyword)"
-                )
-        duplicates = sorted({choice for choice in choices if choices.count(choice) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate enum choice {duplicates[0]!r}; list it once")
-        members: dict[str, str] = {}
-        for choice in choices:  # each choice is also an enum member, upper-cased
-            other = members.setdefault(choice.upper(), choice)
-            if other != choice:
-                raise ValueError(
-                    f"enum choices {other!r} and {choice!r} differ only in case, "
-                    "and would be the same enum member; rename one"
-                )
+        if choices is not None:
+            check_choices(choices)
         return choices
 
     @field_validator("ref")
@@ -548,70 +283,28 @@ class FieldSpec(BaseModel):
         field_type = info.data.get("type")
         if value is None or field_type is None:
             return value
-        return _DEFAULT_CHECKS[field_type](value, info.data)
+        return FIELD_KINDS[field_type].check_default(value, info.data)
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
         """Check the combination of type, arguments, default and flags."""
         self._check_arguments()
-        self._check_ref()
+        self.kind.check(self)
         self._check_default_presence()
         self._check_flags()
-        self._check_enum_class()
         return self
 
-    def _check_enum_class(self) -> None:
-        """An enum's class is the resource's name plus the field's: it must not be
-        one of the schema classes (``PostSort`` for a field ``sort``)."""
-        suffix = "".join(part.capitalize() for part in self.name.split("_"))
-        if self.type is FieldType.ENUM and suffix in _SCHEMA_CLASS_SUFFIXES:
-            raise ValueError(
-                f"an enum field named {self.name!r} would get the enum class name "
-                f"<Resource>{suffix}, which the generated schemas already use; "
-                f"choose another name (e.g. {self.name}_kind)"
-            )
-
     def _check_arguments(self) -> None:
-        """Type arguments appear exactly on the types that need them."""
-        kind = self.type.value
-        if self.max_length is not None and self.type is not FieldType.STR:
-            raise ValueError(f"max_length only applies to str fields, not {kind}")
-        decimal_args = (self.precision, self.scale)
-        if self.type is FieldType.DECIMAL and None in decimal_args:
-            raise ValueError(
-                "decimal needs precision and scale (e.g. price:decimal{10,2})"
-            )
-        if self.type is not FieldType.DECIMAL and decimal_args != (None, None):
-            raise ValueError(f"precision/scale only apply to decimal, not {kind}")
-        if self.precision is not None and self.scale is not None:
-            if self.scale > self.precision:
+        """Type arguments appear only on the types that take them."""
+        for key in ARGUMENT_KEYS:
+            if getattr(self, key) is not None and key not in self.kind.argument_keys:
+                takers = [
+                    t.value for t, k in FIELD_KINDS.items() if key in k.argument_keys
+                ]
                 raise ValueError(
-                    f"scale {self.scale} is larger than precision {self.precision}; "
-                    "scale counts digits after the point (e.g. decimal{10,2})"
+                    f"{key} only applies to {' and '.join(takers)} fields, not "
+                    f"{self.type.value}"
                 )
-        if self.type is FieldType.ENUM and self.choices is None:
-            raise ValueError(
-                "enum needs its choices (e.g. status:enum{draft,published})"
-            )
-        if self.type is not FieldType.ENUM and self.choices is not None:
-            raise ValueError(f"choices only apply to enum fields, not {kind}")
-
-    def _check_ref(self) -> None:
-        """A ref has a target and is named after the relation."""
-        if self.type is FieldType.REF and self.ref is None:
-            raise ValueError(
-                "ref needs a target resource (write it as author:ref:Author)"
-            )
-        if self.type is not FieldType.REF and self.ref is not None:
-            raise ValueError(
-                f"a ref target only applies to ref fields, not {self.type.value}"
-            )
-        if self.type is FieldType.REF and self.name.endswith("_id"):
-            relation = self.name.removesuffix("_id")
-            raise ValueError(
-                f"name ref fields after the relation: write {relation}:ref:{self.ref} "
-                f"(the column is named {self.name})"
-            )
 
     def _check_default_presence(self) -> None:
         """``default=None`` is only meaningful for optional fields."""
@@ -625,7 +318,7 @@ class FieldSpec(BaseModel):
 
     def _check_flags(self) -> None:
         """text/json columns cannot be indexed or unique portably."""
-        if self.type in _UNINDEXABLE and (self.index or self.unique):
+        if not self.kind.indexable and (self.index or self.unique):
             flag = "unique" if self.unique else "index"
             raise ValueError(
                 f":{flag} is not supported on {self.type.value} fields (not portable "
@@ -635,7 +328,7 @@ class FieldSpec(BaseModel):
     @property
     def column_name(self) -> str:
         """The database column: ``author_id`` for ``author:ref:Author``."""
-        return f"{self.name}_id" if self.type is FieldType.REF else self.name
+        return self.kind.column_name(self.name)
 
     @property
     def is_required(self) -> bool:
@@ -646,12 +339,17 @@ class FieldSpec(BaseModel):
     def is_filterable(self) -> bool:
         """True when the list endpoint offers an equality filter on it (not for a
         field named like one of its own query parameters, e.g. ``page``)."""
-        return self.type in _FILTERABLE and self.column_name not in LIST_PARAMETERS
+        return self.kind.filterable and self.column_name not in LIST_PARAMETERS
 
     @property
     def is_sortable(self) -> bool:
         """True when the list endpoint may order by it."""
-        return self.type in _SORTABLE
+        return self.kind.sortable
+
+    @property
+    def kind(self) -> FieldKind:
+        """What the field's type means: see :mod:`fastgen.field_types`."""
+        return FIELD_KINDS[self.type]
 
 
 class ResourceSpec(BaseModel):
@@ -726,7 +424,7 @@ def _clash_message(key: str, field: FieldSpec, other: FieldSpec) -> str:
     """Describe two fields that want the same name or column."""
     if field.name == other.name:
         return f"duplicate field {key!r}; each field name may appear once"
-    ref, plain = (field, other) if field.type is FieldType.REF else (other, field)
+    ref, plain = (field, other) if field.ref is not None else (other, field)
     return (
         f"field {plain.name!r} clashes with the {key!r} column of ref field "
         f"{ref.name!r}; rename one of them"
@@ -800,16 +498,18 @@ def _parse_shorthand(text: str) -> FieldSpec:
         )
     type_name, rest = _take_type(rest)
     values: dict[str, Any] = {"name": name, "type": type_name}
-    if type_name == FieldType.REF:
+    kind = FIELD_KINDS[type_name]
+    if kind.shorthand_target:
         values["ref"], rest = _take_ref_target(rest)
     if rest.startswith("{"):
         arguments, rest = _take_arguments(rest)
-        values.update(_type_arguments(type_name, arguments))
+        values.update(kind.arguments(arguments))
     if rest.startswith("?"):
         values["optional"], rest = True, rest[1:]
     rest, flags = _take_flags(rest)
     if rest.startswith("="):
-        values["default"] = _parse_default(type_name, rest[1:])
+        text = rest[1:]
+        values["default"] = None if text == "null" else kind.parse_default(text)
     elif rest:
         raise ValueError(_unexpected(rest))
     values.update(dict.fromkeys(flags, True))
@@ -830,7 +530,7 @@ def _take_type(rest: str) -> tuple[FieldType, str]:
     if word not in FieldType.__members__.values():
         close = get_close_matches(word.lower(), [t.value for t in FieldType], n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ValueError(f"unknown type {word!r}; {hint}valid types: {_TYPE_NAMES}")
+        raise ValueError(f"unknown type {word!r}; {hint}valid types: {TYPE_NAMES}")
     return FieldType(word), rest[match.end() :]
 
 
@@ -848,40 +548,6 @@ def _take_arguments(rest: str) -> tuple[list[str], str]:
     if close < 0:
         raise ValueError("missing '}' after the type arguments (e.g. title:str{200})")
     return [part.strip() for part in rest[1:close].split(",")], rest[close + 1 :]
-
-
-def _type_arguments(field_type: FieldType, arguments: list[str]) -> dict[str, Any]:
-    """Turn ``{...}`` arguments into spec values for ``field_type``."""
-    if field_type is FieldType.STR:
-        (length,) = _whole_numbers(arguments, "{length}", "title:str{200}")
-        return {"max_length": length}
-    if field_type is FieldType.DECIMAL:
-        precision, scale = _whole_numbers(
-            arguments, "{precision,scale}", "price:decimal{10,2}"
-        )
-        return {"precision": precision, "scale": scale}
-    if field_type is FieldType.ENUM:
-        return {"choices": [] if arguments == [""] else arguments}
-    if field_type is FieldType.TEXT:
-        raise ValueError(
-            f"text has no length limit; use str{{{','.join(arguments)}}} for a "
-            "limited string"
-        )
-    raise ValueError(
-        f"type {field_type.value!r} takes no {{...}} arguments; remove them"
-    )
-
-
-def _whole_numbers(arguments: list[str], shape: str, example: str) -> list[int]:
-    """Whole numbers filling ``shape`` (e.g. ``{precision,scale}``), or an error."""
-    if len(arguments) != shape.count(",") + 1 or not all(
-        arg.isdecimal() for arg in arguments
-    ):
-        raise ValueError(
-            f"expected whole numbers as {shape}, got {{{','.join(arguments)}}} "
-            f"(e.g. {example})"
-        )
-    return [int(arg) for arg in arguments]
 
 
 def _take_flags(rest: str) -> tuple[str, list[str]]:
@@ -907,32 +573,6 @@ def _take_flags(rest: str) -> tuple[str, list[str]]:
 def _unexpected(rest: str) -> str:
     """Message for text the grammar does not allow."""
     return f"unexpected {rest!r} (the order is {GRAMMAR})"
-
-
-def _parse_default(field_type: FieldType, text: str) -> object:
-    """Turn the text after ``=`` into a typed value (checked by ``FieldSpec``)."""
-    if text == "null":
-        return None
-    if field_type is FieldType.BOOL:
-        if text not in ("true", "false"):
-            raise ValueError(f"invalid bool default {text!r}: use true or false")
-        return text == "true"
-    if field_type is FieldType.INT:
-        if not _INT_TEXT.fullmatch(text):
-            raise ValueError(f"invalid int default {text!r}: use a whole number")
-        return int(text)
-    if field_type is FieldType.FLOAT:
-        if not _FLOAT_TEXT.fullmatch(text):
-            raise ValueError(f"invalid float default {text!r}: use a number like 4.5")
-        return float(text)
-    if field_type is FieldType.JSON:
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise ValueError(
-                f"invalid JSON default {text!r} (e.g. tags:json=[])"
-            ) from None
-    return text
 
 
 # --- spec files ----------------------------------------------------------------
@@ -1138,7 +778,7 @@ class _FlowList(list[Any]):
 def _field_entry(field: FieldSpec) -> _FlowMap:
     """The file form of one field: only keys that carry information."""
     entry = _FlowMap(type=field.type.value)
-    for key in ("max_length", "precision", "scale", "choices", "ref"):
+    for key in ARGUMENT_KEYS:
         value = getattr(field, key)
         if value is not None:
             entry[key] = _FlowList(value) if isinstance(value, list) else value

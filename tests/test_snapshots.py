@@ -2,7 +2,8 @@
 
 Every resource file, the create and drop migrations, and update and rename
 migrations for a set of spec changes are rendered and compared with
-``tests/snapshots/<case>/``. A refactor must leave them identical; a deliberate
+``tests/snapshots/<case>/`` (each file with ``.snap`` appended, so no tool takes
+them for the project's own code). A refactor must leave them identical; a deliberate
 change of the output updates them with ``FASTGEN_UPDATE_SNAPSHOTS=1 pytest
 tests/test_snapshots.py`` and the diff is reviewed like any other change.
 """
@@ -203,13 +204,14 @@ def test_generated_output_matches_its_snapshot(case: str) -> None:
     directory = SNAPSHOTS / case
     if os.environ.get("FASTGEN_UPDATE_SNAPSHOTS"):
         for path, text in files.items():
-            target = directory / path
+            target = directory / f"{path}.snap"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
     stored = {
-        str(path.relative_to(directory)): path.read_text(encoding="utf-8")
-        for path in directory.rglob("*")
-        if path.is_file()
+        str(path.relative_to(directory)).removesuffix(".snap"): path.read_text(
+            encoding="utf-8"
+        )
+        for path in directory.rglob("*.snap")
     }
     assert sorted(stored) == sorted(files)
     diffs = [
