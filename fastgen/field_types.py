@@ -19,9 +19,11 @@ import keyword
 import math
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -39,14 +41,17 @@ class FieldType(StrEnum):
     STR = "str"
     TEXT = "text"
     INT = "int"
+    BIGINT = "bigint"
     FLOAT = "float"
     DECIMAL = "decimal"
     BOOL = "bool"
     DATE = "date"
     DATETIME = "datetime"
+    TIME = "time"
     UUID = "uuid"
     EMAIL = "email"
     URL = "url"
+    SLUG = "slug"
     JSON = "json"
     ENUM = "enum"
     REF = "ref"
@@ -56,6 +61,8 @@ class FieldType(StrEnum):
 DEFAULT_MAX_LENGTH = 255
 MAX_STR_LENGTH = 65_535  # longer strings are text
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1  # the API validates int as 32-bit
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+DEFAULT_SLUG_LENGTH = 100
 JSON_INT_MAX = 2**53 - 1
 EMAIL_LENGTH = 320
 URL_LENGTH = 2048
@@ -65,10 +72,24 @@ URL_LENGTH = 2048
 #: ``core.`` is one of the project's core modules (``app.core.types``).
 Import = tuple[str, ...]
 
+
+@dataclass(frozen=True)
+class Check:
+    """A CHECK constraint of a column, named ``<resource>_<field><suffix>`` before
+    the naming convention. ``from_type`` marks one its type creates itself (an
+    enum's choices), reviewed with the type when it changes."""
+
+    suffix: str
+    sql: str
+    from_type: bool = False
+
+
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")
 _FLOAT_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME_TEXT = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?")
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _CHOICE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: Strings no database column can store: a NUL, an unpaired surrogate.
@@ -112,6 +133,8 @@ class FieldKind:
     defines_enum = False
     #: A plain short string column: changing between such types keeps the values.
     short_text = False
+    #: Flags the type sets unless the spec says otherwise (``unique: false``).
+    implied_flags: Mapping[str, bool] = MappingProxyType({})
 
     # --- the spec ----------------------------------------------------------------
 
@@ -163,13 +186,46 @@ class FieldKind:
         """``Field(...)`` arguments choosing the column type."""
         return [f"sa_type={self.sa_type}"] if self.sa_type else []
 
-    def check_constraint(self, view: FieldView) -> str | None:
-        """SQL of the CHECK constraint the column carries, if any."""
+    def checks(self, view: FieldView) -> list[Check]:
+        """The CHECK constraints the column carries."""
+        return []
+
+    def value_problem(self, spec: FieldSpec, value: Any) -> str | None:
+        """What a (typed) default or example breaks of the field's constraints."""
         return None
+
+    def constraint_args(self, spec: FieldSpec) -> list[str]:
+        """``Field(...)`` arguments validating the field's value constraints."""
+        return []
+
+    def edge_literals(self, spec: FieldSpec) -> list[str]:
+        """Values at the bounds of the field's constraints, which it accepts."""
+        return []
+
+    def beyond_literals(self, spec: FieldSpec) -> list[str]:
+        """Values just beyond the bounds of the field's constraints."""
+        return []
+
+    def valid_sample(self, spec: FieldSpec, variant: int) -> object:
+        """:meth:`sample`, moved inside the field's value constraints."""
+        return self.sample(spec, variant)
+
+    def valid_example(self, spec: FieldSpec) -> object:
+        """:meth:`example`, or the spec's own, inside the value constraints."""
+        return self.example(spec)
+
+    def valid_factory_expr(self, spec: FieldSpec) -> str:
+        """:meth:`factory_expr`, inside the field's value constraints."""
+        return self.factory_expr(spec)
 
     def narrowing(self, old: FieldSpec, new: FieldSpec) -> list[str]:
         """What a migration from ``old`` to ``new`` (this type) may lose."""
         return []
+
+    def loosens(self, old: FieldSpec, new: FieldSpec) -> bool:
+        """Whether ``new``'s value constraints accept every value ``old``'s do
+        (so a changed CHECK cannot fail on existing rows)."""
+        return False
 
     def sql_literal(self, value: object) -> str | None:
         """The SQL literal of a default, when the value's type does not say it."""
@@ -272,11 +328,117 @@ class FieldKind:
 
 
 class _Text(FieldKind):
-    """Shared by the string types: defaults are strings within the length."""
+    """Shared by the string types: defaults are strings within the length.
+
+    ``str`` and ``text`` may also carry ``min_length`` and a ``pattern`` (a regex
+    searched for, as pydantic and JSON Schema do: anchor it with ``^...$``); a
+    pattern field needs an ``example`` matching it, for the docs and the tests.
+    """
 
     model_type = "str"
     schema_type: str | None = "SafeStr"
     family = "string"
+
+    def check(self, spec: FieldSpec) -> None:
+        if spec.min_length is not None and spec.max_length is not None:
+            if spec.min_length > spec.max_length:
+                raise ValueError(
+                    f"min_length {spec.min_length} is larger than max_length "
+                    f"{spec.max_length}; give the smaller length first"
+                )
+        if spec.pattern is not None:
+            check_pattern(spec.pattern)
+            if spec.example is None:
+                raise ValueError(
+                    "a field with a pattern needs an example value matching it "
+                    "(used by the docs and the generated tests), e.g. example: ABC-1"
+                )
+            if spec.unique:
+                raise ValueError(
+                    "a unique field with a pattern is not supported (the generated "
+                    "tests cannot invent matching values); drop one of them"
+                )
+
+    def loosens(self, old: FieldSpec, new: FieldSpec) -> bool:
+        old_low, old_high = self._length_limits(old)
+        new_low, new_high = self._length_limits(new)
+        return _within(old_low, new_low, old_high, new_high)
+
+    def value_problem(self, spec: FieldSpec, value: Any) -> str | None:
+        if not isinstance(value, str):
+            return None
+        if spec.min_length is not None and len(value) < spec.min_length:
+            return f"{value!r} is shorter than min_length {spec.min_length}"
+        if spec.max_length is not None and len(value) > spec.max_length:
+            return f"{value!r} is longer than max_length {spec.max_length}"
+        if spec.pattern is not None and not re.search(spec.pattern, value):
+            return f"{value!r} does not match the pattern {spec.pattern!r}"
+        return None
+
+    def schema_annotation(self, view: FieldView) -> str:
+        if view.spec.pattern is None:
+            return super().schema_annotation(view)
+        pattern = python_string(view.spec.pattern)
+        return f"Annotated[str, Field(pattern={pattern}), StorableText]"
+
+    def schema_imports(self, spec: FieldSpec) -> list[Import]:
+        if spec.pattern is None:
+            return super().schema_imports(spec)
+        return [("typing", "Annotated"), ("core.types", "StorableText")]
+
+    def constraint_args(self, spec: FieldSpec) -> list[str]:
+        args = [] if spec.min_length is None else [f"min_length={spec.min_length}"]
+        if spec.max_length is not None and self.max_length(spec) is None:
+            args.append(f"max_length={spec.max_length}")  # no VARCHAR length says it
+        return args
+
+    def _length_limits(self, spec: FieldSpec) -> tuple[int | None, int | None]:
+        """The lengths a CHECK enforces: a VARCHAR's own is left to the type,
+        unless a minimum is checked too (SQLite does not enforce VARCHAR(n))."""
+        if spec.min_length is None and self.max_length(spec) is not None:
+            return None, None
+        return spec.min_length, spec.max_length
+
+    def checks(self, view: FieldView) -> list[Check]:
+        low, high = self._length_limits(view.spec)
+        column = f"length({sql_identifier(view.column)})"
+        parts = [f"{column} >= {low}"] if low is not None else []
+        parts += [f"{column} <= {high}"] if high is not None else []
+        return [Check("_length", " AND ".join(parts))] if parts else []
+
+    def edge_literals(self, spec: FieldSpec) -> list[str]:
+        if spec.pattern is not None:
+            return [literal(spec.example)]
+        low, high = self._length_limits(spec)
+        return [f'"x" * {n}' for n in (low, high) if n is not None]
+
+    def beyond_literals(self, spec: FieldSpec) -> list[str]:
+        low, high = self._length_limits(spec)
+        beyond = [] if not low else [f'"x" * {low - 1}']
+        if high is not None and self.max_length(spec) is None:
+            beyond.append(f'"x" * {high + 1}')  # a VARCHAR(n) kind lists its own
+        if spec.pattern is not None:
+            pattern = spec.pattern
+            beyond += [
+                literal(text) for text in _MISMATCHES if not re.search(pattern, text)
+            ][:1]
+        return beyond
+
+    def valid_sample(self, spec: FieldSpec, variant: int) -> object:
+        if spec.example is not None:
+            return spec.example
+        return _padded(self.sample(spec, variant), spec.min_length)
+
+    def valid_example(self, spec: FieldSpec) -> object:
+        if spec.example is not None:
+            return spec.example
+        return _padded(self.example(spec), spec.min_length)
+
+    def valid_factory_expr(self, spec: FieldSpec) -> str:
+        expr = self.factory_expr(spec)
+        if spec.min_length is None:
+            return expr
+        return f'{expr}.ljust({spec.min_length}, "x")'
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> str:
         if not isinstance(value, str):
@@ -300,11 +462,21 @@ class StrKind(_Text):
     type = FieldType.STR
     sortable = True
     short_text = True
-    argument_keys = ("max_length",)
+    argument_keys: tuple[str, ...] = ("max_length", "min_length", "pattern")
 
     def arguments(self, arguments: list[str]) -> dict[str, Any]:
-        (length,) = whole_numbers(arguments, "{length}", "title:str{200}")
-        return {"max_length": length}
+        if len(arguments) == 1:
+            (length,) = whole_numbers(arguments, "{length}", "title:str{200}")
+            return {"max_length": length}
+        return length_arguments(arguments, "str", "title:str{3,200}")
+
+    def check(self, spec: FieldSpec) -> None:
+        if spec.max_length is not None and spec.max_length > MAX_STR_LENGTH:
+            raise ValueError(
+                f"max_length {spec.max_length} is over the longest str, "
+                f"{MAX_STR_LENGTH}: use text for longer strings"
+            )
+        super().check(spec)
 
     def fill_implied(self, data: dict[str, Any]) -> None:
         if data.get("max_length") is None:
@@ -335,12 +507,21 @@ class TextKind(_Text):
     pg_type = "TEXT"
     sa_type = "sa.Text"
     indexable = False
+    argument_keys = ("max_length", "min_length", "pattern")
 
     def arguments(self, arguments: list[str]) -> dict[str, Any]:
-        raise ValueError(
-            f"text has no length limit; use str{{{','.join(arguments)}}} for a "
-            "limited string"
-        )
+        if len(arguments) == 1:
+            raise ValueError(
+                f"text takes {{min,max}} lengths: write text{{,{arguments[0]}}} "
+                f"for at most {arguments[0]} characters, or str{{{arguments[0]}}} "
+                "for an indexable string"
+            )
+        return length_arguments(arguments, "text", "body:text{,5000}")
+
+    def describe(self, spec: FieldSpec) -> str:
+        if spec.min_length is None and spec.max_length is None:
+            return "text"
+        return f"text{{{spec.min_length or ''},{spec.max_length or ''}}}"
 
     def column_type(self, spec: FieldSpec) -> str:
         return self.column
@@ -475,9 +656,9 @@ class EnumKind(_Text):
             f"length={self.max_length(view.spec)}, values_callable=enum_values)"
         ]
 
-    def check_constraint(self, view: FieldView) -> str | None:
+    def checks(self, view: FieldView) -> list[Check]:
         values = ", ".join(f"'{choice}'" for choice in view.spec.choices or [])
-        return f"{sql_identifier(view.column)} IN ({values})"
+        return [Check("", f"{sql_identifier(view.column)} IN ({values})", True)]
 
     def narrowing(self, old: FieldSpec, new: FieldSpec) -> list[str]:
         kept = set(new.choices or [])
@@ -541,13 +722,150 @@ def check_choices(choices: list[str]) -> None:
 # --- numbers --------------------------------------------------------------------------
 
 
-class IntKind(FieldKind):
+class _Bounded(FieldKind):
+    """Numbers with optional inclusive bounds: ``int{1,5}``, ``int{0,}``."""
+
+    family = "number"
+    argument_keys: tuple[str, ...] = ("min", "max")
+    #: Bounds are whole numbers, so a unique field can count inside them.
+    integral = False
+    #: The values the type holds at most, when the database limits them.
+    value_range: tuple[int, int] | None = None
+
+    def arguments(self, arguments: list[str]) -> dict[str, Any]:
+        return self.bound_arguments(arguments, f"rating:{self.type.value}{{1,5}}")
+
+    def bound_arguments(self, arguments: list[str], example: str) -> dict[str, Any]:
+        if len(arguments) != 2 or arguments == ["", ""]:
+            raise ValueError(
+                f"expected bounds as {self.type.value}{{min,max}} (either may be "
+                f"empty), got {{{','.join(arguments)}}} (e.g. {example})"
+            )
+        keys = ("min", "max")
+        return {
+            key: self.parse_bound(text)
+            for key, text in zip(keys, arguments, strict=True)
+            if text
+        }
+
+    def parse_bound(self, text: str) -> object:
+        """A bound as written in the shorthand (checked like a default)."""
+        if not _DECIMAL_TEXT.fullmatch(text):
+            raise ValueError(f"invalid bound {text!r}: write a number such as 1 or 2.5")
+        return Decimal(text) if "." in text else int(text)
+
+    def check(self, spec: FieldSpec) -> None:
+        low, high = spec.min, spec.max
+        if low is not None and high is not None and low > high:
+            raise ValueError(
+                f"min {low} is larger than max {high}; give the smaller bound first"
+            )
+        if spec.unique and not self.integral and (low, high) != (None, None):
+            raise ValueError(
+                f"a unique {self.type.value} with bounds is not supported (the "
+                "generated tests cannot count inside them); drop one of them"
+            )
+
+    def loosens(self, old: FieldSpec, new: FieldSpec) -> bool:
+        return _within(old.min, new.min, old.max, new.max)
+
+    def value_problem(self, spec: FieldSpec, value: Any) -> str | None:
+        if spec.min is not None and value < spec.min:
+            return f"{value} is below min {spec.min}"
+        if spec.max is not None and value > spec.max:
+            return f"{value} is above max {spec.max}"
+        return None
+
+    def bounds_args(self, spec: FieldSpec) -> list[str]:
+        """``ge``/``le`` of a bounded field, the type's own range filling in."""
+        if (spec.min, spec.max) == (None, None):
+            return []
+        low, high = self.value_range or (None, None)
+        low = low if spec.min is None else spec.min
+        high = high if spec.max is None else spec.max
+        args = [] if low is None else [f"ge={literal(low)}"]
+        return args + ([] if high is None else [f"le={literal(high)}"])
+
+    def schema_annotation(self, view: FieldView) -> str:
+        bounds = self.bounds_args(view.spec)
+        if not bounds:
+            return super().schema_annotation(view)
+        return f"Annotated[{self.model_type}, Field({', '.join(bounds)}), JsonNumber]"
+
+    def schema_imports(self, spec: FieldSpec) -> list[Import]:
+        if (spec.min, spec.max) == (None, None):
+            return super().schema_imports(spec)
+        return [("typing", "Annotated"), ("core.types", "JsonNumber")]
+
+    def checks(self, view: FieldView) -> list[Check]:
+        column = sql_identifier(view.column)
+        spec = view.spec
+        parts = [] if spec.min is None else [f"{column} >= {spec.min}"]
+        parts += [] if spec.max is None else [f"{column} <= {spec.max}"]
+        return [Check("_range", " AND ".join(parts))] if parts else []
+
+    def edge_literals(self, spec: FieldSpec) -> list[str]:
+        return [self.json_literal(v) for v in (spec.min, spec.max) if v is not None]
+
+    def beyond_literals(self, spec: FieldSpec) -> list[str]:
+        return [
+            self.json_literal(self.step(bound, direction, spec))
+            for bound, direction in ((spec.min, -1), (spec.max, 1))
+            if bound is not None
+        ]
+
+    def step(self, value: Any, direction: int, spec: FieldSpec) -> Any:
+        """The nearest value beyond ``value`` in ``direction``."""
+        return value + direction
+
+    def json_literal(self, value: Any) -> str:
+        """Python source of ``value`` as the API takes it."""
+        return repr(value)
+
+    def number(self, sample: object) -> Any:
+        return sample
+
+    def valid_sample(self, spec: FieldSpec, variant: int) -> object:
+        value = self.number(self.sample(spec, variant))
+        low, high = spec.min, spec.max
+        if low is not None and value < low:
+            value = low + variant if high is None else min(low + variant, high)
+        if high is not None and value > high:
+            value = high - variant if low is None else max(high - variant, low)
+        return self.from_number(value, spec)
+
+    def from_number(self, value: Any, spec: FieldSpec) -> object:
+        return value
+
+    def valid_example(self, spec: FieldSpec) -> object:
+        if spec.example is not None:
+            return self.from_number(spec.example, spec)
+        example = self.example(spec)
+        return (
+            self.valid_sample(spec, 0)
+            if self.value_problem(spec, self.number(example))
+            else example
+        )
+
+    def valid_factory_expr(self, spec: FieldSpec) -> str:
+        low, high = spec.min, spec.max
+        if low is not None and high is not None:
+            return f"{low} + n % {high - low + 1}"
+        if low is not None:
+            return f"{low} + n"
+        if high is not None:
+            return f"{high} - n"
+        return self.factory_expr(spec)
+
+
+class IntKind(_Bounded):
     type = FieldType.INT
     model_type = "int"
     schema_type = "Int32"
     column = "sa.Integer()"
     pg_type = "INTEGER"
-    family = "number"
+    integral = True
+    value_range = (INT32_MIN, INT32_MAX)
     filterable = True
     sortable = True
 
@@ -585,13 +903,12 @@ class IntKind(FieldKind):
         return [str(INT32_MAX + 1), str(INT32_MIN - 1)]
 
 
-class FloatKind(FieldKind):
+class FloatKind(_Bounded):
     type = FieldType.FLOAT
     model_type = "float"
     schema_type = "JsonFloat"
     column = "sa.Float()"
     pg_type = "FLOAT"
-    family = "number"
     sortable = True
 
     def parse_default(self, text: str) -> object:
@@ -606,6 +923,15 @@ class FloatKind(FieldKind):
             raise ValueError(f"{value!r} is not a finite number")
         return float(value)
 
+    def parse_bound(self, text: str) -> object:
+        return float(str(super().parse_bound(text)))
+
+    def step(self, value: Any, direction: int, spec: FieldSpec) -> Any:
+        return math.nextafter(value, direction * math.inf)
+
+    def json_literal(self, value: Any) -> str:
+        return repr(float(value))
+
     def sample(self, spec: FieldSpec, variant: int) -> object:
         return 1.5 + variant
 
@@ -619,18 +945,22 @@ class FloatKind(FieldKind):
         return ['"abc"', '"1.5"', "True", 'float("nan")', 'float("inf")']
 
 
-class DecimalKind(FieldKind):
+class DecimalKind(_Bounded):
     type = FieldType.DECIMAL
     model_type = "Decimal"
-    family = "number"
     sortable = True
-    argument_keys = ("precision", "scale")
+    argument_keys = ("precision", "scale", "min", "max")
 
     def arguments(self, arguments: list[str]) -> dict[str, Any]:
+        digits, bounds = arguments[:2], arguments[2:]
         precision, scale = whole_numbers(
-            arguments, "{precision,scale}", "price:decimal{10,2}"
+            digits, "{precision,scale}", "price:decimal{10,2}"
         )
-        return {"precision": precision, "scale": scale}
+        values: dict[str, Any] = {"precision": precision, "scale": scale}
+        if bounds:
+            example = "price:decimal{10,2,0,}"
+            values |= self.bound_arguments(bounds, example)
+        return values
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> Decimal:
         if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
@@ -658,9 +988,22 @@ class DecimalKind(FieldKind):
                 f"scale {spec.scale} is larger than precision {spec.precision}; "
                 "scale counts digits after the point (e.g. decimal{10,2})"
             )
+        super().check(spec)
 
     def describe(self, spec: FieldSpec) -> str:
         return f"decimal{{{spec.precision},{spec.scale}}}"
+
+    def step(self, value: Any, direction: int, spec: FieldSpec) -> Any:
+        return value + direction * Decimal(1).scaleb(-(spec.scale or 0))
+
+    def json_literal(self, value: Any) -> str:
+        return python_string(str(value))  # decimals are sent as strings
+
+    def number(self, sample: object) -> Any:
+        return Decimal(str(sample))
+
+    def from_number(self, value: Any, spec: FieldSpec) -> object:
+        return str(value)
 
     def column_type(self, spec: FieldSpec) -> str:
         return f"sa.Numeric(precision={spec.precision}, scale={spec.scale})"
@@ -679,8 +1022,11 @@ class DecimalKind(FieldKind):
         return []
 
     def schema_annotation(self, view: FieldView) -> str:
-        digits = f"{view.spec.precision}, {view.spec.scale}"
-        return f"Annotated[Decimal, DecimalText({digits})]"
+        spec = view.spec
+        args = [str(spec.precision), str(spec.scale)]
+        args += [] if spec.min is None else [f"minimum={str(spec.min)!r}"]
+        args += [] if spec.max is None else [f"maximum={str(spec.max)!r}"]
+        return f"Annotated[Decimal, DecimalText({', '.join(args)})]"
 
     def size_args(self, spec: FieldSpec) -> list[str]:
         return [f"max_digits={spec.precision}", f"decimal_places={spec.scale}"]
@@ -1079,20 +1425,174 @@ class RefKind(UuidKind):
         ]
 
 
+class BigIntKind(IntKind):
+    """A 64-bit integer (JSON readers in JavaScript keep 53 bits exactly)."""
+
+    type = FieldType.BIGINT
+    schema_type = "Int64"
+    column = "sa.BigInteger()"
+    pg_type = "BIGINT"
+    sa_type = "sa.BigInteger"
+    value_range = (INT64_MIN, INT64_MAX)
+
+    def check_default(self, value: object, data: Mapping[str, Any]) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a whole number (e.g. 0 or -1)")
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(
+                f"{value} is outside the bigint range {INT64_MIN}..{INT64_MAX}; use "
+                "decimal{p,0} for larger numbers"
+            )
+        return value
+
+    def filter_args(self) -> list[str]:
+        return [f"ge={INT64_MIN}", f"le={INT64_MAX}"]
+
+    def model_imports(self, spec: FieldSpec) -> list[Import]:
+        return [("sqlalchemy as sa",)]
+
+    def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"abc"', str(INT64_MAX + 1), '"5"', "5.5", "True"]
+
+    def invalid_filter_literals(self) -> list[str]:
+        return [str(INT64_MAX + 1), str(INT64_MIN - 1)]
+
+
+class TimeKind(FieldKind):
+    """A time of day without a timezone, ``HH:MM[:SS[.ffffff]]``."""
+
+    type = FieldType.TIME
+    model_type = "time"
+    schema_type = "ISOTime"
+    column = "sa.Time()"
+    pg_type = "TIME"
+    family = "time"
+    filterable = True
+    sortable = True
+
+    def check_default(self, value: object, data: Mapping[str, Any]) -> time:
+        parsed: time | None = value if isinstance(value, time) else None
+        if isinstance(value, str) and _TIME_TEXT.fullmatch(value):
+            try:
+                parsed = time.fromisoformat(value)
+            except ValueError:
+                parsed = None
+        if parsed is None or parsed.tzinfo is not None:
+            raise ValueError(
+                f"{value!r} is not a valid time of day: use HH:MM or HH:MM:SS "
+                "without a timezone (e.g. 09:30)"
+            )
+        return parsed
+
+    def sql_literal(self, value: object) -> str | None:
+        assert isinstance(value, time)
+        return quote_sql(value.isoformat())
+
+    def filter_annotation(self, view: FieldView) -> str:
+        return "ISOTime"
+
+    def model_imports(self, spec: FieldSpec) -> list[Import]:
+        return [("datetime", "time")]
+
+    def schema_imports(self, spec: FieldSpec) -> list[Import]:
+        imports = super().schema_imports(spec)
+        return [*imports, ("datetime", "time")] if spec.has_default else imports
+
+    def sample(self, spec: FieldSpec, variant: int) -> object:
+        return f"{9 + variant % 12:02d}:30:00"
+
+    def example(self, spec: FieldSpec) -> object:
+        return "09:30:00"
+
+    def factory_expr(self, spec: FieldSpec) -> str:
+        return 'f"{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}"'
+
+    def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"25:00:00"', '"09:30:00+02:00"', '"0930"', "0"]
+
+    def invalid_filter_literals(self) -> list[str]:
+        return ['"25:00"', '"0930"']
+
+    def compare_value(self, actual: str, value: object) -> str:
+        assert isinstance(value, time)
+        return f"assert {actual} == {value.isoformat()!r}"
+
+
+class SlugKind(StrKind):
+    """A URL-friendly name: lower-case letters, digits and single inner dashes,
+    unique (per owner for owned resources) unless the spec says ``unique: false``.
+    """
+
+    type = FieldType.SLUG
+    schema_type = "Slug"
+    short_text = False
+    argument_keys = ("max_length",)
+    implied_flags: Mapping[str, bool] = MappingProxyType({"unique": True})
+
+    def arguments(self, arguments: list[str]) -> dict[str, Any]:
+        (length,) = whole_numbers(arguments, "{length}", "slug:slug{60}")
+        return {"max_length": length}
+
+    def fill_implied(self, data: dict[str, Any]) -> None:
+        if data.get("max_length") is None:
+            data["max_length"] = DEFAULT_SLUG_LENGTH
+        for flag, value in self.implied_flags.items():
+            data.setdefault(flag, value)
+
+    def check_default(self, value: object, data: Mapping[str, Any]) -> str:
+        text = super().check_default(value, data)
+        if not _SLUG.fullmatch(text):
+            raise ValueError(
+                f"{text!r} is not a slug: use lower-case letters, digits and single "
+                "dashes between them (e.g. my-first-post)"
+            )
+        return text
+
+    def describe(self, spec: FieldSpec) -> str:
+        return f"slug{{{spec.max_length}}}"
+
+    def sample(self, spec: FieldSpec, variant: int) -> object:
+        text = f"{spec.name.replace('_', '-')}-{variant}"
+        return text if len(text) <= (spec.max_length or 1) else str(variant % 10)
+
+    def example(self, spec: FieldSpec) -> object:
+        text = f"my-{spec.name.replace('_', '-')}"
+        return text if len(text) <= (spec.max_length or 1) else "a"
+
+    def factory_expr(self, spec: FieldSpec) -> str:
+        stem = spec.name.replace("_", "-")
+        if len(stem) + 8 <= (spec.max_length or 1):
+            return f'f"{stem}-{{n}}"'
+        return "str(n)"
+
+    def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return [
+            '"Upper-Case"',
+            '"white space"',
+            '"under_score"',
+            '"-leading-dash"',
+            '"double--dash"',
+            f'"x" * {(spec.max_length or 0) + 1}',
+        ]
+
+
 FIELD_KINDS: dict[FieldType, FieldKind] = {
     kind.type: kind
     for kind in (
         StrKind(),
         TextKind(),
         IntKind(),
+        BigIntKind(),
         FloatKind(),
         DecimalKind(),
         BoolKind(),
         DateKind(),
         DatetimeKind(),
+        TimeKind(),
         UuidKind(),
         EmailKind(),
         UrlKind(),
+        SlugKind(),
         JsonKind(),
         EnumKind(),
         RefKind(),
@@ -1101,13 +1601,36 @@ FIELD_KINDS: dict[FieldType, FieldKind] = {
 #: The kind of the ``owner_id`` column of owned resources.
 OWNER_ID_KIND = FIELD_KINDS[FieldType.STR]
 TYPE_NAMES = ", ".join(member.value for member in FieldType)
-#: Every spec key some type takes as an argument.
-ARGUMENT_KEYS = tuple(
-    dict.fromkeys(key for kind in FIELD_KINDS.values() for key in kind.argument_keys)
+#: Every spec key some type takes as an argument, in the order spec files list them.
+ARGUMENT_KEYS = (
+    "min_length",
+    "max_length",
+    "precision",
+    "scale",
+    "min",
+    "max",
+    "pattern",
+    "choices",
+    "ref",
 )
 
 
 # --- helpers shared by the types ----------------------------------------------------
+
+
+def length_arguments(arguments: list[str], kind: str, example: str) -> dict[str, int]:
+    """``{min,max}`` lengths, either of which may be empty."""
+    if (
+        len(arguments) != 2
+        or arguments == ["", ""]
+        or not all(arg.isdecimal() for arg in arguments if arg)
+    ):
+        raise ValueError(
+            f"expected lengths as {kind}{{min,max}} (either may be empty), got "
+            f"{{{','.join(arguments)}}} (e.g. {example})"
+        )
+    keys = ("min_length", "max_length")
+    return {key: int(arg) for key, arg in zip(keys, arguments, strict=True) if arg}
 
 
 def whole_numbers(arguments: list[str], shape: str, example: str) -> list[int]:
@@ -1120,6 +1643,42 @@ def whole_numbers(arguments: list[str], shape: str, example: str) -> list[int]:
             f"(e.g. {example})"
         )
     return [int(arg) for arg in arguments]
+
+
+#: Strings tried, in order, for one a pattern does not match (a generated test
+#: sends it and expects a 422).
+_MISMATCHES = ("", " ", "!", "0", "a", "A", "~" * 3, "-0-")
+
+
+def check_pattern(pattern: str) -> None:
+    """Refuse a regex that Python or pydantic's engine cannot compile."""
+    from typing import Annotated
+
+    from pydantic import Field, TypeAdapter
+
+    try:
+        re.compile(pattern)
+        TypeAdapter(Annotated[str, Field(pattern=pattern)])
+    except Exception as err:  # re.error, or pydantic's SchemaError
+        reason = str(err).strip().splitlines()[-1].removeprefix("error: ")
+        raise ValueError(
+            f"pattern {pattern!r} is not a regex pydantic accepts ({reason}); "
+            "look-around and back-references are not supported"
+        ) from None
+
+
+def _within(old_low: Any, new_low: Any, old_high: Any, new_high: Any) -> bool:
+    """Whether ``[new_low, new_high]`` covers ``[old_low, old_high]`` (``None``
+    is unbounded)."""
+    low_ok = new_low is None or (old_low is not None and old_low >= new_low)
+    high_ok = new_high is None or (old_high is not None and old_high <= new_high)
+    return low_ok and high_ok
+
+
+def _padded(value: object, min_length: int | None) -> object:
+    if isinstance(value, str) and min_length is not None:
+        return value.ljust(min_length, "x")
+    return value
 
 
 def pascal(snake: str) -> str:
@@ -1140,6 +1699,8 @@ def literal(value: object) -> str:
         return f"datetime.fromisoformat({value.isoformat()!r})"
     if isinstance(value, date):
         return f"date.fromisoformat({value.isoformat()!r})"
+    if isinstance(value, time):
+        return f"time.fromisoformat({value.isoformat()!r})"
     if isinstance(value, UUID):
         return f"uuid.UUID({str(value)!r})"
     return python_string(value) if isinstance(value, str) else repr(value)

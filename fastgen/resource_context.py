@@ -16,6 +16,15 @@ from fastgen.spec import FieldSpec, ResourceSpec
 
 
 @dataclass(frozen=True)
+class NamedCheck:
+    """A CHECK constraint of a table, named before the naming convention."""
+
+    name: str
+    sql: str
+    from_type: bool
+
+
+@dataclass(frozen=True)
 class Target:
     """The resource a ``ref`` field points at."""
 
@@ -66,7 +75,8 @@ class FieldView:
 
     @property
     def check_name(self) -> str:
-        """Name of the column's CHECK constraint (before the naming convention)."""
+        """Name of the column's CHECK constraints (before the naming convention
+        and the kind's suffix): an enum's, for one, is exactly this."""
         return f"{self.resource.snake}_{self.spec.name}"
 
     @property
@@ -165,6 +175,7 @@ class FieldView:
     def _validation_args(self) -> list[str]:
         return [
             *self.kind.validation_args(self.spec),
+            *self.kind.constraint_args(self.spec),
             f"description={python_string(self.description)}",
             f"examples=[{self.example_literal}]",
         ]
@@ -189,19 +200,23 @@ class FieldView:
         return self.kind.column_type(self.spec)
 
     @property
-    def check_sql(self) -> str | None:
-        return self.kind.check_constraint(self)
+    def checks(self) -> list[NamedCheck]:
+        """The column's CHECK constraints, named before the naming convention."""
+        return [
+            NamedCheck(f"{self.check_name}{check.suffix}", check.sql, check.from_type)
+            for check in self.kind.checks(self)
+        ]
 
     # Sample values for the generated tests -----------------------------------
 
     def sample(self, variant: int = 0) -> object:
         """A JSON value that satisfies every constraint of the field."""
-        return self.kind.sample(self.spec, variant)
+        return self.kind.valid_sample(self.spec, variant)
 
     @property
     def example_literal(self) -> str:
         """A realistic value for the OpenAPI document (tests use :meth:`sample`)."""
-        return literal(self.kind.example(self.spec))
+        return literal(self.kind.valid_example(self.spec))
 
     @property
     def sample_literal(self) -> str:
@@ -225,11 +240,17 @@ class FieldView:
         """Python source for a factory value: fresh (using ``n``) for unique fields."""
         if not self.spec.unique:
             return self.sample_literal
-        return self.kind.factory_expr(self.spec)
+        return self.kind.valid_factory_expr(self.spec)
 
     @property
     def invalid_literals(self) -> list[str]:
-        return self.kind.invalid_literals(self.spec)
+        spec = self.spec
+        return [*self.kind.invalid_literals(spec), *self.kind.beyond_literals(spec)]
+
+    @property
+    def edge_literals(self) -> list[str]:
+        """Values at the bounds of the field's value constraints (accepted)."""
+        return self.kind.edge_literals(self.spec)
 
     @property
     def invalid_filter_literals(self) -> list[str]:

@@ -233,6 +233,11 @@ def _context(
         "fields": views,
         "enums": [v for v in views if v.kind.defines_enum],
         "refs": [v for v in views if v.is_ref],
+        "checks": [check for v in views for check in v.checks],
+        "value_checks": [c for v in views for c in v.checks if not c.from_type],
+        "edge_values": [
+            (v.column, literal) for v in views for literal in v.edge_literals
+        ],
         "uniques": [v for v in views if v.spec.unique],
         "sequenced": [v for v in views if v.needs_sequence],
         "per_owner_unique": [v for v in views if v.unique_per_owner],
@@ -316,7 +321,7 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
     imports.add(_core(context, "types"), "UTCDateTime", "utcnow")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.model_imports(view.spec))
-    if context["per_owner_unique"]:
+    if context["per_owner_unique"] or context["value_checks"]:
         imports.add("sqlalchemy as sa")
     return imports
 

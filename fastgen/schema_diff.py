@@ -128,6 +128,8 @@ class ConstraintDef:
     columns: tuple[str, ...]
     sql: str = ""
     target_table: str = ""
+    #: A CHECK the column's type makes (an enum's choices), reviewed with the type.
+    from_type: bool = False
 
     @property
     def column(self) -> str:
@@ -174,10 +176,14 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
             constraints[name] = ConstraintDef(
                 ConstraintKind.UNIQUE, name, (*owner, column)
             )
-        if view.check_sql is not None:
-            name = f"ck_{table}_{view.check_name}"
+        for check in view.checks:
+            name = f"ck_{table}_{check.name}"
             constraints[name] = ConstraintDef(
-                ConstraintKind.CHECK, name, (column,), sql=view.check_sql
+                ConstraintKind.CHECK,
+                name,
+                (column,),
+                sql=check.sql,
+                from_type=check.from_type,
             )
         if view.target is not None:
             target_table = view.target.names.plural_snake
@@ -454,7 +460,7 @@ def _changes(
                     name,
                     constraint.column,
                     new=constraint,
-                    review=_constraint_review(table, constraint, old, moved or {}),
+                    review=_constraint_review(table, constraint, old, new, moved or {}),
                 )
             )
     for name, index in new.indexes.items():
@@ -491,6 +497,7 @@ def _constraint_review(
     table: str,
     constraint: ConstraintDef,
     old: TableSchema,
+    new: TableSchema,
     moved: Mapping[str, str],
 ) -> tuple[str, ...]:
     """REVIEW lines for a new constraint on a column that may hold data."""
@@ -508,8 +515,11 @@ def _constraint_review(
             f"unique ({columns}) on {table}: fails if existing rows hold duplicates.",
         )
     if constraint.kind is ConstraintKind.CHECK:
-        if old.columns[constraint.column].kind.defines_enum:
+        before = old.columns[constraint.column]
+        if constraint.from_type and before.kind.defines_enum:
             return ()  # choices removed are reported with the type change
+        if _loosens(before, new.columns[constraint.column]):
+            return ()  # every value the old constraint let in still fits
         return (
             f"{table}.{constraint.column} only accepts {constraint.sql}: fails if "
             "existing rows hold other values.",
@@ -528,6 +538,13 @@ def _constraint_review(
             "fails if existing values are not ids there.",
         )
     return ()
+
+
+def _loosens(before: ColumnDef, after: ColumnDef) -> bool:
+    """Whether ``after``'s value constraints accept all ``before``'s accepted."""
+    if before.view is None or after.view is None or before.kind is not after.kind:
+        return False
+    return before.kind.loosens(before.view.spec, after.view.spec)
 
 
 def _both_enumish(before: ColumnDef, after: ColumnDef) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import keyword
 import re
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from difflib import get_close_matches
 from pathlib import Path
@@ -48,7 +48,6 @@ from fastgen.errors import FastgenError
 from fastgen.field_types import (
     ARGUMENT_KEYS,
     FIELD_KINDS,
-    MAX_STR_LENGTH,
     TYPE_NAMES,
     FieldKind,
     FieldType,
@@ -94,12 +93,17 @@ GRAMMAR = "name:type[{args}][?][=default][:index][:unique]"
 _FILE_FIELD_KEYS = (
     "type",
     "max_length",
+    "min_length",
     "precision",
     "scale",
+    "min",
+    "max",
+    "pattern",
     "choices",
     "ref",
     "optional",
     "default",
+    "example",
     "index",
     "unique",
     "description",
@@ -182,13 +186,18 @@ class FieldSpec(BaseModel):
     name: StrictStr
     type: FieldType
     max_length: StrictInt | None = None
+    min_length: StrictInt | None = None
     precision: StrictInt | None = None
     scale: StrictInt | None = None
+    min: Any = None
+    max: Any = None
+    pattern: StrictStr | None = None
     choices: list[StrictStr] | None = None
     ref: StrictStr | None = None
     optional: StrictBool = False
     has_default: StrictBool = False
     default: Any = None
+    example: Any = None
     index: StrictBool = False
     unique: StrictBool = False
     description: StrictStr | None = None
@@ -230,19 +239,22 @@ class FieldSpec(BaseModel):
             raise ValueError("must be one non-empty line of at most 200 characters")
         return text
 
-    @field_validator("max_length", "precision")
+    @field_validator("max_length", "min_length", "precision")
     @classmethod
-    def _positive(cls, number: int | None, info: ValidationInfo) -> int | None:
+    def _positive(cls, number: int | None) -> int | None:
         """Lengths and precisions count digits or characters."""
         if number is not None and number < 1:
             raise ValueError("must be a positive integer")
-        if info.field_name == "max_length" and number is not None:
-            if number > MAX_STR_LENGTH:
-                raise ValueError(
-                    f"{number} is over the longest str, {MAX_STR_LENGTH}: use text "
-                    "for longer strings"
-                )
         return number
+
+    @field_validator("min", "max")
+    @classmethod
+    def _typed_bound(cls, value: Any, info: ValidationInfo) -> Any:
+        """A bound is a value of the field's type (checked like a default)."""
+        kind = FIELD_KINDS.get(info.data.get("type"))  # type: ignore[arg-type]
+        if value is None or kind is None or "min" not in kind.argument_keys:
+            return value  # a bound on a type without bounds is reported later
+        return kind.check_default(value, info.data)
 
     @field_validator("scale")
     @classmethod
@@ -285,12 +297,22 @@ class FieldSpec(BaseModel):
             return value
         return FIELD_KINDS[field_type].check_default(value, info.data)
 
+    @field_validator("example")
+    @classmethod
+    def _typed_example(cls, value: Any, info: ValidationInfo) -> Any:
+        """An example is a value of the field's type, shown in the docs."""
+        field_type = info.data.get("type")
+        if value is None or field_type is None:
+            return value
+        return FIELD_KINDS[field_type].check_default(value, info.data)
+
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:
         """Check the combination of type, arguments, default and flags."""
         self._check_arguments()
         self.kind.check(self)
         self._check_default_presence()
+        self._check_values()
         self._check_flags()
         return self
 
@@ -305,6 +327,14 @@ class FieldSpec(BaseModel):
                     f"{key} only applies to {' and '.join(takers)} fields, not "
                     f"{self.type.value}"
                 )
+
+    def _check_values(self) -> None:
+        """The default and the example keep the field's value constraints."""
+        for key in ("default", "example"):
+            value = getattr(self, key)
+            problem = None if value is None else self.kind.value_problem(self, value)
+            if problem is not None:
+                raise ValueError(f"{key} {problem}")
 
     def _check_default_presence(self) -> None:
         """``default=None`` is only meaningful for optional fields."""
@@ -780,15 +810,19 @@ def _field_entry(field: FieldSpec) -> _FlowMap:
     entry = _FlowMap(type=field.type.value)
     for key in ARGUMENT_KEYS:
         value = getattr(field, key)
-        if value is not None:
-            entry[key] = _FlowList(value) if isinstance(value, list) else value
+        if isinstance(value, list):
+            entry[key] = _FlowList(value)
+        elif value is not None:
+            entry[key] = _file_default(value)
     if field.optional:
         entry["optional"] = True
     if field.has_default:
         entry["default"] = _file_default(field.default)
+    if field.example is not None:
+        entry["example"] = _file_default(field.example)
     for flag in FLAGS:
-        if getattr(field, flag):
-            entry[flag] = True
+        if getattr(field, flag) != field.kind.implied_flags.get(flag, False):
+            entry[flag] = getattr(field, flag)
     for key in ("description", "renamed_from"):
         if getattr(field, key) is not None:
             entry[key] = getattr(field, key)
@@ -799,7 +833,7 @@ def _file_default(value: Any) -> Any:
     """Represent a typed default with YAML-native values only."""
     if isinstance(value, Decimal | UUID):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | time):
         return value.isoformat()
     return value
 

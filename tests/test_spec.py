@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,21 @@ VALID_FIELDS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("owner:str", {"name": "owner"}),
     ("title:str=x?", {"default": "x?", "optional": False}),
+    ("rating:int{1,5}=3", {"min": 1, "max": 5, "default": 3}),
+    ("servings:int{0,}", {"min": 0, "max": None}),
+    ("depth:int{,-1}", {"min": None, "max": -1}),
+    ("big:bigint{,9223372036854775807}", {"max": 2**63 - 1}),
+    ("weight:float{0.5,10}", {"min": 0.5, "max": 10.0}),
+    ("price:decimal{8,2,0,}", {"precision": 8, "min": Decimal("0"), "max": None}),
+    ("price:decimal{8,2,-1.5,99.99}", {"min": Decimal("-1.5")}),
+    ("name:str{3,50}", {"min_length": 3, "max_length": 50}),
+    ("name:str{3,}", {"min_length": 3, "max_length": 255}),
+    ("body:text{,5000}", {"min_length": None, "max_length": 5000}),
+    ("body:text{10,}", {"min_length": 10, "max_length": None}),
+    ("at:time=09:30", {"default": time(9, 30)}),
+    ("at:time?:index", {"optional": True, "index": True}),
+    ("slug:slug", {"max_length": 100, "unique": True}),
+    ("slug:slug{40}=my-post", {"max_length": 40, "default": "my-post"}),
 ]
 
 
@@ -102,7 +117,23 @@ def test_valid_field_round_trips(
         ("title:strng", "unknown type 'strng'; did you mean 'str'? valid types: str,"),
         ("title:{200}", "missing type after ':'"),
         ("title:str{abc}", "expected whole numbers as {length}, got {abc}"),
-        ("title:str{1,2}", "expected whole numbers as {length}"),
+        ("title:str{1,2,3}", "expected lengths as str{min,max}"),
+        ("title:str{5,2}", "min_length 5 is larger than max_length 2"),
+        ("title:str{,}", "expected lengths as str{min,max}"),
+        ("rating:int{5,1}", "min 5 is larger than max 1"),
+        ("rating:int{1}", "expected bounds as int{min,max}"),
+        ("rating:int{1.5,}", "min: Decimal('1.5') is not a whole number"),
+        ("rating:int{0,3000000000}", "outside the int range"),
+        ("big:bigint{0,9223372036854775808}", "outside the bigint range"),
+        ("rating:int{1,5}=7", "default 7 is above max 5"),
+        ("price:decimal{4,2,0,100}", "100 does not fit decimal{4,2}"),
+        ("price:decimal{4,2,5,1}", "min 5 is larger than max 1"),
+        ("weight:float{0,1}:unique", "a unique float with bounds is not supported"),
+        ("name:str{3,10}=ab", "default 'ab' is shorter than min_length 3"),
+        ("at:time=25:00", "is not a valid time of day"),
+        ("at:time=10:00+02:00", "is not a valid time of day"),
+        ("slug:slug=Not-A-Slug", "is not a slug"),
+        ("slug:slug{1,2}", "expected whole numbers as {length}"),
         ("title:str{200", "missing '}'"),
         ("title:str{0}", "max_length: must be a positive integer"),
         ("price:decimal{2,5}", "scale 5 is larger than precision 2"),
@@ -128,7 +159,7 @@ def test_valid_field_round_trips(
         ("author_id:ref:Author", "write author:ref:Author (the column is named"),
         ("author:ref:Author=1", "ref fields cannot have a default"),
         ("flag:bool{3}", "type 'bool' takes no {...} arguments"),
-        ("body:text{500}", "text has no length limit; use str{500}"),
+        ("body:text{500}", "write text{,500} for at most 500 characters"),
         ("title:str?{3}", "unexpected '{3}'"),
         ("id:int", "'id' is reserved"),
         ("owner_id:int", "'owner_id' is reserved"),
@@ -498,3 +529,53 @@ def test_field_descriptions_are_one_short_line(tmp_path: Path, bad: str) -> None
     )
     with pytest.raises(FastgenError, match="description"):
         load_spec_file(path)
+
+
+def test_constraints_in_spec_files_round_trip(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "code.yaml",
+        """
+name: Code
+fields:
+  code: {type: str, max_length: 12, min_length: 3, pattern: "^[A-Z]+-[0-9]+$",
+         example: ABC-1}
+  rating: {type: int, min: 1, max: 5}
+  price: {type: decimal, precision: 6, scale: 2, min: "0.50"}
+  note: {type: text, max_length: 300}
+  slug: {type: slug, unique: false}
+""",
+    )
+    spec = load_spec_file(path)
+    fields = {field.name: field for field in spec.fields}
+    assert fields["code"].pattern == "^[A-Z]+-[0-9]+$"
+    assert fields["code"].example == "ABC-1"
+    assert (fields["rating"].min, fields["rating"].max) == (1, 5)
+    assert fields["price"].min == Decimal("0.50")
+    assert fields["slug"].unique is False
+    again = write(tmp_path, "again.yaml", dump_spec(spec))
+    assert load_spec_file(again) == spec
+    assert "unique: false" in dump_spec(spec)
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("{type: str, pattern: '[a-z'}", "is not a regex pydantic accepts"),
+        ("{type: str, pattern: '(?<=a)b', example: ab}", "look-around"),
+        ("{type: str, pattern: '^[a-z]+$'}", "needs an example value matching it"),
+        ("{type: str, pattern: '^[a-z]+$', example: ABC}", "does not match"),
+        ("{type: int, min_length: 3}", "min_length only applies to str and text"),
+        ("{type: str, min: 3}", "min only applies to int and bigint and float"),
+        ("{type: int, min: '3'}", "min: '3' is not a whole number"),
+        ("{type: text, max_length: 10, default: 'much too long'}", "longer than"),
+    ],
+)
+def test_constraint_errors_in_spec_files(
+    entry: str, problem: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "thing.yaml", f"name: Thing\nfields:\n  value: {entry}\n")
+    with pytest.raises(FastgenError) as caught:
+        load_spec_file(path)
+    assert problem in caught.value.message
+    assert "\n" not in caught.value.message

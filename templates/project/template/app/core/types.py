@@ -3,7 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
@@ -76,6 +76,10 @@ def _check_text(value: str) -> str:
         raise ValueError("must not contain unpaired surrogates") from None
     return value
 
+
+StorableText = AfterValidator(_check_text)
+"""Refuses text no database can store or response encode (a field with its own
+pattern: ``Annotated[str, Field(pattern=...), StorableText]``)."""
 
 SafeStr = Annotated[
     str,
@@ -154,16 +158,22 @@ def _json_number(value: object) -> object:
     raise ValueError("must be a JSON number")
 
 
-# Constraints come before the validator: after it, pydantic leaves them out of a
-# nullable field's JSON schema.
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_json_number)]
+JsonNumber = BeforeValidator(_json_number)
+"""Takes JSON numbers only; constraints go before it (``Annotated[int,
+Field(ge=1), JsonNumber]``): after it, pydantic leaves them out of the JSON schema."""
+
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), JsonNumber]
 """A 32-bit integer sent as a JSON number (``5`` or ``5.0``, not ``"5"``)."""
 
-JsonFloat = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_json_number)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1), JsonNumber]
+"""A 64-bit integer sent as a JSON number."""
+
+JsonFloat = Annotated[float, Field(allow_inf_nan=False), JsonNumber]
 """A finite number sent as a JSON number (not ``"1.5"`` or ``true``)."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
+_ISO_TIME = "^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?$"
 
 
 def _iso_date_text(value: object) -> object:
@@ -182,6 +192,14 @@ def _iso_datetime_text(value: object) -> object:
     raise ValueError("must be an RFC 3339 date-time with a timezone")
 
 
+def _iso_time_text(value: object) -> object:
+    if (isinstance(value, time) and value.tzinfo is None) or (
+        isinstance(value, str) and re.fullmatch(_ISO_TIME, value)
+    ):
+        return value
+    raise ValueError("must be a time of day as HH:MM[:SS[.ffffff]], without a timezone")
+
+
 def _to_utc(value: datetime) -> datetime:
     try:
         return value.astimezone(UTC)
@@ -191,6 +209,18 @@ def _to_utc(value: datetime) -> datetime:
 
 ISODate = Annotated[date, BeforeValidator(_iso_date_text)]
 """A calendar date, given as ``YYYY-MM-DD`` (not a timestamp number)."""
+
+ISOTime = Annotated[
+    time,
+    BeforeValidator(_iso_time_text),
+    Field(json_schema_extra={"pattern": _ISO_TIME}),
+]
+"""A time of day, ``HH:MM[:SS[.ffffff]]``, without a timezone."""
+
+_SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Slug = Annotated[str, Field(pattern=_SLUG)]
+"""Lower-case letters and digits, with single dashes between them."""
 
 UTCAwareDatetime = Annotated[
     AwareDatetime, BeforeValidator(_iso_datetime_text), AfterValidator(_to_utc)
@@ -209,6 +239,8 @@ class DecimalText:
 
     precision: int
     scale: int
+    minimum: str | None = None
+    maximum: str | None = None
 
     @property
     def pattern(self) -> str:
@@ -222,11 +254,18 @@ class DecimalText:
         if isinstance(value, Decimal) or (
             isinstance(value, str) and re.fullmatch(self.pattern, value)
         ):
+            self._check_bounds(Decimal(value))
             return value
         raise ValueError(
             f"must be a decimal string with at most {self.precision - self.scale} "
             f"digits before the point and {self.scale} after it"
         )
+
+    def _check_bounds(self, number: Decimal) -> None:
+        if self.minimum is not None and number < Decimal(self.minimum):
+            raise ValueError(f"must be at least {self.minimum}")
+        if self.maximum is not None and number > Decimal(self.maximum):
+            raise ValueError(f"must be at most {self.maximum}")
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -239,8 +278,14 @@ class DecimalText:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> dict[str, Any]:
-        """Document the string form and its digits."""
-        return {"type": "string", "pattern": self.pattern}
+        """Document the string form, its digits and its bounds (JSON Schema has
+        no bounds for numbers written as strings, hence ``x-`` keywords)."""
+        documented: dict[str, Any] = {"type": "string", "pattern": self.pattern}
+        if self.minimum is not None:
+            documented["x-minimum"] = self.minimum
+        if self.maximum is not None:
+            documented["x-maximum"] = self.maximum
+        return documented
 
 
 def not_null_schema(schema: dict[str, Any]) -> None:
