@@ -557,7 +557,7 @@ def _take_type(rest: str) -> tuple[FieldType, str]:
             "missing type after ':' (write it as name:type, e.g. title:str{200})"
         )
     word = match.group()
-    if word not in FieldType.__members__.values():
+    if word not in FIELD_KINDS:
         close = get_close_matches(word.lower(), [t.value for t in FieldType], n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ValueError(f"unknown type {word!r}; {hint}valid types: {TYPE_NAMES}")

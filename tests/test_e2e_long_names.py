@@ -50,6 +50,13 @@ EVERY_TYPE = [
     f"{_name('str')}:str{{200}}=a default long enough to need more than one line",
     f"{_name('ref')}:ref:{WIDE}",
     f"{_name('unique_ref')}:ref:{WIDE}?:unique",
+    f"{_name('bounded')}:int{{-1000000,1000000}}=1",
+    f"{_name('bigint')}:bigint{{0,}}?",
+    f"{_name('bounded_decimal')}:decimal{{10,2,-99999999.99,99999999.99}}?",
+    f"{_name('time')}:time?",
+    f"{_name('slug')}:slug{{60}}?",
+    f"{_name('length')}:str{{3,50}}?",
+    f"{_name('text_length')}:text{{,500}}?",
 ]
 
 

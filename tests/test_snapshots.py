@@ -78,7 +78,30 @@ SHARED_UNIQUES = parse_resource(
     ],
     owned=False,
 )
-SPECS = {"author": AUTHOR, "post": EVERY_TYPE, "tag": SHARED_UNIQUES}
+CONSTRAINED = parse_resource(
+    "Recipe",
+    [
+        "title:str{3,120}:index",
+        "rating:int{1,5}=3",
+        "servings:int{1,}?",
+        "calories:bigint{0,}",
+        "serial:bigint:unique",
+        "weight:float{0.5,10}",
+        "price:decimal{8,2,0,9999.99}",
+        "summary:text{,500}?",
+        "steps:text{10,}",
+        "starts_at:time=18:00",
+        "ends_at:time?:unique",
+        "slug:slug{60}",
+        "code:int{100,999}:unique",
+    ],
+)
+SPECS = {
+    "author": AUTHOR,
+    "post": EVERY_TYPE,
+    "tag": SHARED_UNIQUES,
+    "recipe": CONSTRAINED,
+}
 TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
 
@@ -142,6 +165,18 @@ UPDATES: dict[str, tuple[ResourceSpec, ResourceSpec]] = {
     ),
     "shared": (EVERY_TYPE, _changed(EVERY_TYPE, owned=False)),
     "rename_field": (EVERY_TYPE, _renamed(EVERY_TYPE, "code", "ref_code")),
+    "constraints": (
+        CONSTRAINED,
+        _changed(
+            CONSTRAINED,
+            "rating:int{1,10}=3",
+            "servings:int?",
+            "summary:text{5,500}?",
+            "title:str{3,100}:index",
+            "calories:bigint{0,1000}",
+            "depth:int{0,}=0",
+        ),
+    ),
 }
 
 

@@ -1,12 +1,12 @@
 """Shared column and field types."""
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from sqlalchemy.dialects import sqlite
 
 from app.core.types import (
@@ -14,10 +14,15 @@ from app.core.types import (
     EmailAddress,
     HttpUrlStr,
     Int32,
+    Int64,
     ISODate,
+    ISOTime,
     JsonFloat,
+    JsonNumber,
     SafeJson,
     SafeStr,
+    Slug,
+    StorableText,
     UTCAwareDatetime,
     UTCDateTime,
     enum_values,
@@ -217,3 +222,62 @@ def test_optional_ints_document_their_range() -> None:
         "minimum": -(2**31),
         "maximum": 2**31 - 1,
     }
+
+
+def test_bigints_hold_64_bits_as_json_numbers() -> None:
+    adapter = TypeAdapter(Int64)
+    assert adapter.validate_python(2**63 - 1) == 2**63 - 1
+    for value in (2**63, "5", True):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(value)
+
+
+def test_bounds_before_json_number_are_checked_and_documented() -> None:
+    adapter = TypeAdapter(Annotated[int, Field(ge=1, le=5), JsonNumber])
+    assert [adapter.validate_python(value) for value in (1, 5)] == [1, 5]
+    for value in (0, 6, "3"):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(value)
+    assert adapter.json_schema() == {"type": "integer", "minimum": 1, "maximum": 5}
+
+
+@pytest.mark.parametrize("text", ["09:30", "09:30:15", "23:59:59.123456"])
+def test_times_are_iso_times_of_day(text: str) -> None:
+    assert TypeAdapter(ISOTime).validate_python(text) == time.fromisoformat(text)
+
+
+@pytest.mark.parametrize("value", ["25:00", "09:30+02:00", "0930", 930, "9:30"])
+def test_times_with_a_zone_or_in_other_forms_are_rejected(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(ISOTime).validate_python(value)
+
+
+@pytest.mark.parametrize("text", ["a", "my-first-post", "2024-recap"])
+def test_slugs_are_lower_case_words_joined_by_dashes(text: str) -> None:
+    assert TypeAdapter(Slug).validate_python(text) == text
+
+
+@pytest.mark.parametrize("text", ["", "Upper", "two--dashes", "-lead", "tail-", "a_b"])
+def test_other_slugs_are_rejected(text: str) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(Slug).validate_python(text)
+
+
+def test_a_pattern_field_still_refuses_unstorable_text() -> None:
+    adapter = TypeAdapter(Annotated[str, Field(pattern="^.*$"), StorableText])
+    assert adapter.validate_python("fine") == "fine"
+    with pytest.raises(ValidationError):
+        adapter.validate_python("nul \x00")
+
+
+def test_decimal_bounds_are_checked_and_documented() -> None:
+    adapter = TypeAdapter(
+        Annotated[Decimal, DecimalText(6, 2, minimum="0.50", maximum="100")]
+    )
+    assert adapter.validate_python("0.50") == Decimal("0.50")
+    assert adapter.validate_python("100.00") == Decimal("100")
+    for text in ("0.49", "100.01"):
+        with pytest.raises(ValidationError, match="must be at"):
+            adapter.validate_python(text)
+    schema = adapter.json_schema()
+    assert (schema["x-minimum"], schema["x-maximum"]) == ("0.50", "100")
