@@ -1,7 +1,8 @@
 """Time `fastgen add resource` as a whole process, in a freshly generated project.
 
-Two specs: the three-field Post of the README, and a bigger Post with a field of
-every type (and a ref to an Author added beforehand). Before each run the project is
+Three specs: the three-field Post of the README, a bigger Post with a field of
+each original type (and a ref to an Author added beforehand), and a Recipe using
+every type with every constraint. Before each run the project is
 reset by copying a pristine generated project to a fresh directory; the copy is not
 timed.
 
@@ -39,6 +40,27 @@ BIG = (
     "website:url?",
     "contact:email?",
     "meta:json?",
+)
+
+EVERY_TYPE = (
+    "Recipe",
+    "title:str{3,120}:index",
+    "body:text{,5000}",
+    "rating:int{1,5}=3",
+    "calories:bigint{0,}",
+    "weight:float{0.5,10}?",
+    "price:decimal{8,2,0,9999.99}",
+    "vegan:bool=false",
+    "published_on:date?",
+    "published_at:datetime?",
+    "starts_at:time=18:00",
+    "token:uuid:unique",
+    "contact:email?",
+    "source:url?",
+    "slug:slug{60}",
+    "meta:json?",
+    "course:enum{starter,main,dessert}=main",
+    "author:ref:Author",
 )
 
 
@@ -103,7 +125,14 @@ def main() -> int:
             BIG,
             runs,
         )
-    return 0 if small_ok and big_ok else 1
+        every_ok = _bench(
+            f"fastgen add resource Recipe ({len(EVERY_TYPE) - 1} fields, every type)",
+            fastgen,
+            with_author,
+            EVERY_TYPE,
+            runs,
+        )
+    return 0 if small_ok and big_ok and every_ok else 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastgen import __version__
 from fastgen.errors import FastgenError
+from fastgen.field_types import on_delete_sql
 from fastgen.hand_edits import (
     DEFAULT_POLICY,
     Carried,
@@ -559,7 +560,7 @@ class _PlanState:
         if any(r.revision == revision for r in self.revisions):
             return {}
         referrers = [
-            (other.names.plural_snake, field.column_name)
+            (other.names.plural_snake, field.column_name, on_delete_sql(field))
             for other in self.project_specs.values()
             if other.name != spec.name
             for field in other.fields

@@ -1380,7 +1380,7 @@ class RefKind(UuidKind):
 
     type = FieldType.REF
     filterable = True
-    argument_keys = ("ref",)
+    argument_keys = ("ref", "on_delete")
     shorthand_target = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> UUID:
@@ -1403,6 +1403,15 @@ class RefKind(UuidKind):
                 f"name ref fields after the relation: write {relation}:ref:{spec.ref} "
                 f"(the column is named {spec.name})"
             )
+        if spec.on_delete is not None and spec.on_delete not in ON_DELETE:
+            raise ValueError(
+                f"on_delete {spec.on_delete!r} is not one of {', '.join(ON_DELETE)}"
+            )
+        if spec.on_delete == "set_null" and not spec.optional:
+            raise ValueError(
+                f"on_delete set_null needs an optional ref: write "
+                f"{spec.name}:ref:{spec.ref}?:set_null, or use :cascade"
+            )
 
     def column_name(self, name: str) -> str:
         return f"{name}_id"
@@ -1421,7 +1430,7 @@ class RefKind(UuidKind):
             return []
         return [
             f'foreign_key="{view.target.names.plural_snake}.id"',
-            'ondelete="RESTRICT"',
+            f"ondelete={on_delete_sql(view.spec)!r}",
         ]
 
 
@@ -1576,6 +1585,16 @@ class SlugKind(StrKind):
         ]
 
 
+#: What deleting a referenced row does to the rows referring to it (``restrict``,
+#: the default, refuses with a 409).
+ON_DELETE = {"restrict": "RESTRICT", "cascade": "CASCADE", "set_null": "SET NULL"}
+
+
+def on_delete_sql(spec: FieldSpec) -> str:
+    """The foreign key's ``ON DELETE`` action for a ref field."""
+    return ON_DELETE[spec.on_delete or "restrict"]
+
+
 FIELD_KINDS: dict[FieldType, FieldKind] = {
     kind.type: kind
     for kind in (
@@ -1612,6 +1631,7 @@ ARGUMENT_KEYS = (
     "pattern",
     "choices",
     "ref",
+    "on_delete",
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastgen.field_types import FieldKind, literal, pascal
+from fastgen.field_types import FieldKind, literal, on_delete_sql, pascal
 from fastgen.naming import Names
 from fastgen.pysource import python_string
 from fastgen.spec import FieldSpec, ResourceSpec
@@ -60,6 +60,11 @@ class FieldView:
     @property
     def is_ref(self) -> bool:
         return self.spec.ref is not None
+
+    @property
+    def on_delete(self) -> str:
+        """The foreign key's ``ON DELETE`` action (refs only)."""
+        return on_delete_sql(self.spec)
 
     @property
     def is_self_ref(self) -> bool:

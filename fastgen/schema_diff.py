@@ -130,6 +130,8 @@ class ConstraintDef:
     target_table: str = ""
     #: A CHECK the column's type makes (an enum's choices), reviewed with the type.
     from_type: bool = False
+    #: A foreign key's ``ON DELETE`` action.
+    on_delete: str = "RESTRICT"
 
     @property
     def column(self) -> str:
@@ -193,6 +195,7 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
                 name,
                 (column,),
                 target_table=target_table,
+                on_delete=view.on_delete,
             )
     return TableSchema(table, columns, indexes, constraints)
 
@@ -788,14 +791,14 @@ def render_rename_migration(
     new: ResourceSpec,
     *,
     targets: dict[str, Target],
-    referrers: Sequence[tuple[str, str]],
+    referrers: Sequence[tuple[str, str, str]],
     revision: str,
     down_revision: str | None,
     header: str,
 ) -> RenderedMigration:
     """The revision renaming ``old``'s table to ``new``'s, rows and all: the
     table is renamed in place, then its indexes and constraints, and the foreign
-    keys of ``referrers`` (``(table, column)`` pairs) pointing at it, take the
+    keys of ``referrers`` (``(table, column, on_delete)``) pointing at it, take the
     names the naming convention gives them."""
     before, after = table_schema(old, targets), table_schema(new, targets)
     there = TableSchema(after.table, before.columns, before.indexes, before.constraints)
@@ -847,11 +850,11 @@ def _rename_table_lines(old: str, new: str) -> list[str]:
 
 
 def _retarget_blocks(
-    referrers: Sequence[tuple[str, str]], old: str, new: str
+    referrers: Sequence[tuple[str, str, str]], old: str, new: str
 ) -> list[_Block]:
     """Each referring table's foreign key, named for ``old``, renamed for ``new``."""
     blocks = []
-    for table, column in referrers:
+    for table, column, on_delete in referrers:
         block = _Block(True, table=table)
         block.add(
             f"batch_op.drop_constraint(op.f({_fk_name(table, column, old)!r}), "
@@ -864,6 +867,7 @@ def _retarget_blocks(
                     _fk_name(table, column, new),
                     (column,),
                     target_table=new,
+                    on_delete=on_delete,
                 )
             )
         )
@@ -994,7 +998,7 @@ def _create_constraint(constraint: ConstraintDef) -> str:
         return f"batch_op.create_unique_constraint({name}, {columns!r})"
     return (
         f"batch_op.create_foreign_key({name}, {constraint.target_table!r}, "
-        f'{columns!r}, ["id"], ondelete="RESTRICT")'
+        f'{columns!r}, ["id"], ondelete={constraint.on_delete!r})'
     )
 
 

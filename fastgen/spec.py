@@ -58,7 +58,12 @@ from fastgen.naming import Names
 #: Parts of a generated resource a user may take over (``fastgen eject``).
 PARTS = ("models", "schemas", "service", "router", "tests")
 #: Trailing shorthand flags.
-FLAGS = ("index", "unique")
+FLAGS = ("index", "unique", "cascade", "set_null")
+#: Flags that set a spec key to a value other than ``True``.
+_FLAG_SETTINGS = {
+    "cascade": ("on_delete", "cascade"),
+    "set_null": ("on_delete", "set_null"),
+}
 #: Columns fastgen adds to every resource itself.
 AUTOMATIC_COLUMNS = ("id", "owner_id", "created_at", "updated_at")
 #: Public attributes of SQLModel/pydantic models a field must not shadow
@@ -88,7 +93,7 @@ MODEL_ATTRIBUTES = frozenset(
 CLASS_BODY_NAMES = frozenset({"classmethod", "cls"})
 #: Query parameters of every list route; a field named like one gets no filter.
 LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand"})
-GRAMMAR = "name:type[{args}][?][=default][:index][:unique]"
+GRAMMAR = "name:type[{args}][?][=default][:index][:unique][:cascade|:set_null]"
 
 _FILE_FIELD_KEYS = (
     "type",
@@ -101,6 +106,7 @@ _FILE_FIELD_KEYS = (
     "pattern",
     "choices",
     "ref",
+    "on_delete",
     "optional",
     "default",
     "example",
@@ -194,6 +200,7 @@ class FieldSpec(BaseModel):
     pattern: StrictStr | None = None
     choices: list[StrictStr] | None = None
     ref: StrictStr | None = None
+    on_delete: StrictStr | None = None
     optional: StrictBool = False
     has_default: StrictBool = False
     default: Any = None
@@ -542,7 +549,13 @@ def _parse_shorthand(text: str) -> FieldSpec:
         values["default"] = None if text == "null" else kind.parse_default(text)
     elif rest:
         raise ValueError(_unexpected(rest))
-    values.update(dict.fromkeys(flags, True))
+    for flag in flags:
+        key, value = _FLAG_SETTINGS.get(flag, (flag, True))
+        if key in values:
+            raise ValueError(
+                "flags :cascade and :set_null exclude each other; give one"
+            )
+        values[key] = value
     try:
         return FieldSpec.model_validate(values)
     except ValidationError as err:
@@ -594,8 +607,8 @@ def _take_flags(rest: str) -> tuple[str, list[str]]:
     if rest.startswith(":"):
         unknown = next(token for token in rest[1:].split(":") if token not in FLAGS)
         raise ValueError(
-            f"unknown flag ':{unknown}'; valid flags: :index, :unique "
-            "(they come last)"
+            f"unknown flag ':{unknown}'; valid flags: "
+            f"{', '.join(':' + flag for flag in FLAGS)} (they come last)"
         )
     return rest, flags
 
@@ -820,7 +833,7 @@ def _field_entry(field: FieldSpec) -> _FlowMap:
         entry["default"] = _file_default(field.default)
     if field.example is not None:
         entry["example"] = _file_default(field.example)
-    for flag in FLAGS:
+    for flag in (flag for flag in FLAGS if flag not in _FLAG_SETTINGS):
         if getattr(field, flag) != field.kind.implied_flags.get(flag, False):
             entry[flag] = getattr(field, flag)
     for key in ("description", "renamed_from"):

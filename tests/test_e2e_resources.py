@@ -3,7 +3,8 @@
 One project is generated per module and given five resources that between them use
 every field type, optional fields, enums, a decimal, unique fields, a shared
 (``--no-owner``) resource, a ``ref`` chain (Comment -> Post -> Author, plus a
-self-reference) and a multi-word name. Every test reuses that project.
+self-reference; deleting a post deletes its comments, deleting a comment clears
+its replies' parent) and a multi-word name. Every test reuses that project.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ RESOURCES: list[tuple[str, ...]] = [
         "website:url?",
         "meta:json?",
     ),
-    ("Comment", "post:ref:Post", "body:text", "parent:ref:Comment?"),
+    ("Comment", "post:ref:Post:cascade", "body:text", "parent:ref:Comment?:set_null"),
     ("Tag", "name:str{50}:unique", "color:enum{red,green,blue}=red", "--no-owner"),
     ("BlogCategory", "label:str{80}"),
 ]

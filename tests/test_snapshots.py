@@ -62,6 +62,10 @@ EVERY_TYPE = parse_resource(
         "parent:ref:Post?",
     ],
 )
+COMMENT = parse_resource(
+    "Comment",
+    ["post:ref:Post:cascade", "reply_to:ref:Comment?:set_null", "author:ref:Author?"],
+)
 SHARED_UNIQUES = parse_resource(
     "Tag",
     [
@@ -101,6 +105,7 @@ SPECS = {
     "post": EVERY_TYPE,
     "tag": SHARED_UNIQUES,
     "recipe": CONSTRAINED,
+    "comment": COMMENT,
 }
 TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
@@ -177,6 +182,10 @@ UPDATES: dict[str, tuple[ResourceSpec, ResourceSpec]] = {
             "depth:int{0,}=0",
         ),
     ),
+    "on_delete": (
+        COMMENT,
+        _changed(COMMENT, "post:ref:Post", "author:ref:Author?:set_null"),
+    ),
 }
 
 
@@ -212,7 +221,7 @@ def _rename_resource_files() -> dict[str, str]:
         AUTHOR,
         new,
         targets=targets,
-        referrers=[("posts", "author_id")],
+        referrers=[("posts", "author_id", "RESTRICT")],
         revision="eeeeeeeeeeee",
         down_revision="ffffffffffff",
         header="# header",

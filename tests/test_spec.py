@@ -85,6 +85,9 @@ VALID_FIELDS: list[tuple[str, dict[str, Any]]] = [
     ("at:time?:index", {"optional": True, "index": True}),
     ("slug:slug", {"max_length": 100, "unique": True}),
     ("slug:slug{40}=my-post", {"max_length": 40, "default": "my-post"}),
+    ("post:ref:Post:cascade", {"ref": "Post", "on_delete": "cascade"}),
+    ("post:ref:Post?:index:set_null", {"on_delete": "set_null", "index": True}),
+    ("post:ref:Post", {"on_delete": None}),
 ]
 
 
@@ -134,6 +137,13 @@ def test_valid_field_round_trips(
         ("at:time=10:00+02:00", "is not a valid time of day"),
         ("slug:slug=Not-A-Slug", "is not a slug"),
         ("slug:slug{1,2}", "expected whole numbers as {length}"),
+        ("post:ref:Post:set_null", "on_delete set_null needs an optional ref"),
+        (
+            "post:ref:Post?:cascade:set_null",
+            ":cascade and :set_null exclude each other",
+        ),
+        ("title:str:cascade", "on_delete only applies to ref fields, not str"),
+        ("post:ref:Post:drop", "unknown flag ':drop'"),
         ("title:str{200", "missing '}'"),
         ("title:str{0}", "max_length: must be a positive integer"),
         ("price:decimal{2,5}", "scale 5 is larger than precision 2"),

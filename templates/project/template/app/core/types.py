@@ -20,6 +20,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     JsonValue,
+    WithJsonSchema,
 )
 from pydantic_core import core_schema
 
@@ -210,10 +211,12 @@ def _to_utc(value: datetime) -> datetime:
 ISODate = Annotated[date, BeforeValidator(_iso_date_text)]
 """A calendar date, given as ``YYYY-MM-DD`` (not a timestamp number)."""
 
+# Documented by its pattern alone: JSON Schema's "time" format is RFC 3339's
+# full-time, which needs seconds and an offset.
 ISOTime = Annotated[
     time,
     BeforeValidator(_iso_time_text),
-    Field(json_schema_extra={"pattern": _ISO_TIME}),
+    WithJsonSchema({"type": "string", "pattern": _ISO_TIME}),
 ]
 """A time of day, ``HH:MM[:SS[.ffffff]]``, without a timezone."""
 
