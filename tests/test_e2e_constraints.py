@@ -177,6 +177,10 @@ def _sync(project: Path) -> subprocess.CompletedProcess[str]:
             "summary: {type: text, max_length: 500,",
             "summary: {type: text, min_length: 5, max_length: 500,",
         ),
+        (
+            "big: {type: bigint, index: true}",
+            "big: {type: bigint, min: 0, index: true}",
+        ),
     ]:
         assert old in text, text
         text = text.replace(old, new)
@@ -199,6 +203,7 @@ def test_sync_changes_constraints_in_a_new_revision(
     text = revision.read_text(encoding="utf-8")
     upgrade = text.split("def downgrade")[0]
     assert "REVIEW: recipes.summary only accepts" in upgrade
+    assert "REVIEW: recipes.big only accepts big >= 0" in upgrade  # added
     assert "REVIEW: recipes.rating" not in upgrade  # widened: every old row fits
     assert "ck_recipes_recipe_servings_range" in upgrade  # dropped
     assert "recipes.summary only accepts" in result.stderr + result.stdout
@@ -208,11 +213,14 @@ def test_sync_changes_constraints_in_a_new_revision(
     run(copy, "alembic", "downgrade", "-1", DATABASE_URL=database_url)
     run(copy, "alembic", "upgrade", "head", DATABASE_URL=database_url)
     outcome = _insert(
-        copy, database_url, [("rating", 10), ("servings", 0), ("summary", "abc")]
+        copy,
+        database_url,
+        [("rating", 10), ("servings", 0), ("summary", "abc"), ("big", -1)],
     )
     assert outcome == {
         "rating=10": "stored",
         "servings=0": "stored",
         "summary=abc": "refused",
+        "big=-1": "refused",
     }
     run(copy, "fastgen", "check")

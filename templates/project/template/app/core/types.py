@@ -174,7 +174,7 @@ JsonFloat = Annotated[float, Field(allow_inf_nan=False), JsonNumber]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
-_ISO_TIME = "^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?$"
+_ISO_TIME = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?$"
 
 
 def _iso_date_text(value: object) -> object:
