@@ -106,9 +106,10 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             with command_scope():
                 return command(*args, **kwargs)
         except FastgenError as exc:
-            err_console.print(
-                f"[bold red]error:[/bold red] {escape(exc.message)}", soft_wrap=True
-            )
+            for line in exc.message.splitlines():  # one problem a line
+                err_console.print(
+                    f"[bold red]error:[/bold red] {escape(line)}", soft_wrap=True
+                )
             raise typer.Exit(exc.exit_code) from None
 
     return run
@@ -283,7 +284,7 @@ def _carry_out(
         )
         raise typer.Exit(1)
     apply_plan(root, plan)
-    if any(change.path.startswith("migrations/") for change in plan.writes):
+    if any("/versions/" in change.path for change in plan.writes):  # a revision
         console.print(
             f"[green]{escape(done)}[/green] Next: [cyan]alembic upgrade head[/cyan] "
             "and [cyan]pytest[/cyan]."
@@ -601,6 +602,14 @@ def init(
             "--app", help="The FastAPI app, module:attr, if there are several."
         ),
     ] = None,
+    user_dependency: Annotated[
+        str | None,
+        typer.Option(
+            "--user-dependency",
+            help="The project's current-user dependency, module:name; generated "
+            "routers use it (and its .id) instead of better-auth verification.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan; write nothing.")
     ] = False,
@@ -617,7 +626,13 @@ def init(
         from fastgen.apply import enter_project
 
         enter_project(root)
-    planned = plan_init(root, app_package=app_package, router=router, app=app_option)
+    planned = plan_init(
+        root,
+        app_package=app_package,
+        router=router,
+        app=app_option,
+        user_dependency=user_dependency,
+    )
     if planned.already_initialised:
         console.print(planned.notes[0], markup=False)
         return

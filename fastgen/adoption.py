@@ -1,0 +1,256 @@
+"""What ``fastgen init`` finds in a project it adopts, beyond its app and router.
+
+Each finder reads the project's files without importing them (:mod:`ast`,
+:mod:`configparser`, :mod:`tomllib`): where Alembic keeps the migrations and whether
+its ``env.py`` sees SQLModel's metadata, the settings object holding the database
+URL, the current-user dependency named by ``--user-dependency``, and the pytest
+fixtures that sign test requests in. A finder that cannot adopt something returns a
+problem: one line saying what and how to fix it (``init`` reports them all).
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastgen.plan import read_exact
+from fastgen.project_config import ProjectConfig
+
+#: Settings attributes that hold a database URL, most specific first.
+_DATABASE_URL_NAMES = (
+    "SQLALCHEMY_DATABASE_URI",
+    "SQLALCHEMY_DATABASE_URL",
+    "DATABASE_URL",
+    "database_url",
+    "db_url",
+)
+_SETTINGS_BASES = frozenset({"BaseSettings"})
+_SKIPPED_PARTS = frozenset({"node_modules", "site-packages", "venv", "__pycache__"})
+
+
+def _python_files(root: Path, name: str = "*.py") -> list[Path]:
+    return [
+        path
+        for path in sorted(root.rglob(name))
+        if not any(
+            part.startswith(".") or part in _SKIPPED_PARTS
+            for part in path.relative_to(root).parts[:-1]
+        )
+    ]
+
+
+def _parse(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    except (SyntaxError, UnicodeDecodeError):
+        return None
+
+
+def _module_of(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+# ------------------------------------------------------------------- Alembic
+
+
+def alembic_location(root: Path, pyproject: dict[str, object]) -> str | None:
+    """Alembic's ``script_location`` relative to ``root``: from ``alembic.ini``,
+    else ``[tool.alembic]`` in ``pyproject.toml``; None when neither says."""
+    location = _ini_location(root / "alembic.ini")
+    if location is None:
+        tool = pyproject.get("tool", {})
+        table = tool.get("alembic", {}) if isinstance(tool, dict) else {}
+        value = table.get("script_location") if isinstance(table, dict) else None
+        location = value if isinstance(value, str) else None
+    if location is None:
+        return None
+    location = re.sub(r"^%\(here\)s[/\\]?", "", location.strip())
+    return location.replace("\\", "/").strip("/") or "."
+
+
+def _ini_location(ini: Path) -> str | None:
+    if not ini.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(ini, encoding="utf-8")
+    except configparser.Error:
+        return None
+    return parser.get("alembic", "script_location", fallback=None)
+
+
+def env_problems(root: Path, location: str, models: str) -> list[str]:
+    """Why the Alembic env at ``location`` cannot see fastgen's tables, if it
+    cannot: its ``target_metadata`` must include ``SQLModel.metadata`` (shared by
+    every SQLModel table) and it must import ``models`` (where fastgen registers
+    each resource's model)."""
+    env_path = f"{location}/env.py"
+    env = read_exact(root / env_path)
+    if env is None:
+        return [
+            f"{env_path} is missing (alembic.ini's script_location is {location}): "
+            "restore the Alembic environment, or fix script_location"
+        ]
+    problems = []
+    if not re.search(r"(?m)^target_metadata\b.*\bSQLModel\.metadata\b", env):
+        problems.append(
+            f"{env_path}: target_metadata is not SQLModel.metadata, where fastgen's "
+            "tables are: set target_metadata = SQLModel.metadata (or a list with it "
+            "and your own metadata)"
+        )
+    if not re.search(
+        rf"(?m)^\s*(from {re.escape(models)} import|import {re.escape(models)}\b)", env
+    ):
+        problems.append(
+            f"{env_path} does not import {models}, where fastgen registers its "
+            f"models: add `import {models}  # noqa: F401` to it"
+        )
+    return problems
+
+
+# ------------------------------------------------------------------ database
+
+
+def database_url_setting(root: Path) -> str | None:
+    """``module:object.ATTRIBUTE`` of the project's database URL setting: an
+    attribute of a pydantic-settings class with a module-level instance, e.g.
+    ``app.core.config:settings.SQLALCHEMY_DATABASE_URI``."""
+    found: list[str] = []
+    for path in _python_files(root):
+        source = read_exact(path) or ""
+        if "BaseSettings" not in source:
+            continue
+        tree = _parse(path)
+        if tree is not None:
+            found.extend(
+                f"{_module_of(root, path)}:{reference}"
+                for reference in _settings_urls(tree)
+            )
+    return found[0] if len(found) == 1 else None
+
+
+def _settings_urls(tree: ast.Module) -> list[str]:
+    classes = {
+        node.name: _url_attribute(node)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any(_base_name(base) in _SETTINGS_BASES for base in node.bases)
+    }
+    references = []
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and classes.get(node.value.func.id)
+        ):
+            references.append(f"{node.targets[0].id}.{classes[node.value.func.id]}")
+    return references
+
+
+def _base_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _url_attribute(cls: ast.ClassDef) -> str | None:
+    names = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+        elif isinstance(stmt, ast.FunctionDef):  # a (computed) property
+            names.add(stmt.name)
+    return next((name for name in _DATABASE_URL_NAMES if name in names), None)
+
+
+# ---------------------------------------------------------------------- auth
+
+
+def user_dependency_problem(config: ProjectConfig, reference: str) -> str | None:
+    """Why ``--user-dependency MODULE:NAME`` does not name a dependency of the
+    project, if it does not."""
+    module, sep, name = reference.partition(":")
+    example = "e.g. --user-dependency app.api.deps:get_current_user"
+    if (
+        not sep
+        or not name.isidentifier()
+        or not all(part.isidentifier() for part in module.split("."))
+    ):
+        return f"--user-dependency {reference!r} is not MODULE:NAME, {example}"
+    path = config.module_path(module)
+    tree = _parse(config.root / path) if (config.root / path).is_file() else None
+    if tree is None:
+        return f"--user-dependency {reference}: cannot read {path}; {example}"
+    defined = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    if name in defined:
+        return None
+    candidates = ", ".join(sorted(n for n in defined if "user" in n)) or "none"
+    return (
+        f"--user-dependency {reference}: {path} defines no function {name} "
+        f"(functions about users there: {candidates}); name the function that "
+        "returns the current user"
+    )
+
+
+# --------------------------------------------------------------------- tests
+
+
+@dataclass(frozen=True)
+class ProjectFixtures:
+    """The project's pytest fixtures the generated tests sign requests in with.
+
+    ``directory`` holds the ``conftest.py`` defining them; ``user`` and ``other``
+    give the ``Authorization`` headers of two different users; ``client`` is
+    whether that conftest has a ``client`` fixture of its own (fastgen's then takes
+    another name).
+    """
+
+    directory: str
+    user: str
+    other: str
+    client: bool
+
+
+def auth_fixtures(root: Path) -> ProjectFixtures | None:
+    """The first ``conftest.py`` with two fixtures named ``*token_headers*`` (or
+    ``*auth_headers*``): the one of an ordinary user first."""
+    for path in _python_files(root, "conftest.py"):
+        tree = _parse(path)
+        if tree is None:
+            continue
+        names = _fixture_names(tree)
+        headers = [n for n in names if n.endswith(("token_headers", "auth_headers"))]
+        if len(headers) < 2:
+            continue
+        ordinary = sorted(headers, key=lambda n: ("super" in n or "admin" in n, n))
+        return ProjectFixtures(
+            path.parent.relative_to(root).as_posix(),
+            ordinary[0],
+            ordinary[1],
+            "client" in names,
+        )
+    return None
+
+
+def _fixture_names(tree: ast.Module) -> list[str]:
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any("fixture" in ast.unparse(d) for d in node.decorator_list)
+    ]
