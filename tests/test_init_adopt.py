@@ -1,4 +1,4 @@
-"""``fastgen init`` adopting a project shaped like full-stack-fastapi-template's backend.
+"""``fastgen init`` adopting a backend shaped like full-stack-fastapi-template's.
 
 No database here: these tests read what init and ``add resource`` write. The
 end-to-end run on PostgreSQL is ``tests/test_e2e_adopt_full_stack.py``.
@@ -159,7 +159,12 @@ def test_wiring_keeps_every_line_of_the_project(backend: Path) -> None:
     assert after["app/api/main.py"] == API_AFTER
     assert after["app/models.py"].startswith(MODELS_AFTER)
     changed = sorted(path for path, text in before.items() if after[path] != text)
-    assert changed == ["app/api/main.py", "app/main.py", "app/models.py", "pyproject.toml"]
+    assert changed == [
+        "app/api/main.py",
+        "app/main.py",
+        "app/models.py",
+        "pyproject.toml",
+    ]
     for path in changed:
         old, new = before[path].splitlines(), iter(after[path].splitlines())
         assert all(line in new for line in old), f"{path} lost or reordered a line"
@@ -191,7 +196,7 @@ def test_generated_code_uses_the_projects_auth_and_fixtures(backend: Path) -> No
     assert "fastgen_client: httpx.AsyncClient" in tests
     assert "client: httpx.AsyncClient" not in tests.replace("fastgen_client", "")
     assert 'assert data["owner_id"] == user_id' in tests
-    assert "fastgen_client.get(\"/api/v1/openapi.json\")" in tests
+    assert 'fastgen_client.get("/api/v1/openapi.json")' in tests
     assert "def user_headers(normal_user_token_headers" in conftest
     assert "def other_user_headers(superuser_token_headers" in conftest
 
@@ -246,7 +251,9 @@ def test_what_cannot_be_adopted_is_one_line_each(backend: Path) -> None:
     env.write_text(
         env.read_text()
         .replace("from app.models import SQLModel  # noqa", "from app.db import Base")
-        .replace("target_metadata = SQLModel.metadata", "target_metadata = Base.metadata")
+        .replace(
+            "target_metadata = SQLModel.metadata", "target_metadata = Base.metadata"
+        )
     )
     (backend / "app/tests/conftest.py").unlink()
 
@@ -274,7 +281,8 @@ def test_alembic_location_from_pyproject(backend: Path) -> None:
     (backend / "alembic.ini").unlink()
     pyproject = backend / "pyproject.toml"
     pyproject.write_text(
-        pyproject.read_text() + '\n[tool.alembic]\nscript_location = "%(here)s/app/alembic"\n'
+        pyproject.read_text()
+        + '\n[tool.alembic]\nscript_location = "%(here)s/app/alembic"\n'
     )
 
     plan = plan_init(backend, user_dependency=USER_DEPENDENCY)
