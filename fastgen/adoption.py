@@ -106,14 +106,22 @@ def env_problems(root: Path, location: str, models: str) -> list[str]:
             "tables are: set target_metadata = SQLModel.metadata (or a list with it "
             "and your own metadata)"
         )
-    if not re.search(
-        rf"(?m)^\s*(from {re.escape(models)} import|import {re.escape(models)}\b)", env
-    ):
+    if not _imports_module(env, models):
         problems.append(
             f"{env_path} does not import {models}, where fastgen registers its "
             f"models: add `import {models}  # noqa: F401` to it"
         )
     return problems
+
+
+def _imports_module(source: str, module: str) -> bool:
+    """Whether ``source`` imports ``module`` (or a name from it, or it from its
+    package) at the start of a line."""
+    parent, _, name = module.rpartition(".")
+    patterns = [rf"import {re.escape(module)}\b", rf"from {re.escape(module)} import"]
+    if parent:
+        patterns.append(rf"from {re.escape(parent)} import .*\b{re.escape(name)}\b")
+    return re.search(rf"(?m)^\s*({'|'.join(patterns)})", source) is not None
 
 
 # ------------------------------------------------------------------ database

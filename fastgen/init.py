@@ -163,6 +163,8 @@ def plan_init(
     models = f"{package}.models"
     pyproject_data = tomllib.loads(pyproject_text) if pyproject_text else {}
     migrations = alembic_location(root, pyproject_data)
+    if migrations is None and (root / "migrations").exists():
+        migrations = "migrations"  # an env without alembic.ini is still theirs
     problems = [] if migrations is None else env_problems(root, migrations, models)
     own_auth = _own_auth(config, user_dependency, problems)
     if problems:

@@ -399,3 +399,28 @@ def test_help_names_the_table_it_writes() -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "writes [tool.fastgen] into pyproject.toml" in text
+
+
+def test_an_alembic_env_without_sqlmodel_metadata_is_refused(tmp_path: Path) -> None:
+    before = write_project(
+        tmp_path,
+        MODULE_LEVEL_APP
+        | {
+            "alembic.ini": "[alembic]\nscript_location = %(here)s/db/migrations\n",
+            "db/migrations/env.py": "from myservice.db import Base\n\n"
+            "target_metadata = Base.metadata\n",
+        },
+    )
+
+    result = CliRunner().invoke(app, ["init", "--path", str(tmp_path)])
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "error: db/migrations/env.py: target_metadata is not SQLModel.metadata, "
+        "where fastgen's tables are: set target_metadata = SQLModel.metadata (or a "
+        "list with it and your own metadata)",
+        "error: db/migrations/env.py does not import myservice.models, where "
+        "fastgen registers its models: add `import myservice.models  # noqa: F401` "
+        "to it",
+    ]
+    assert snapshot(tmp_path) == before

@@ -19,6 +19,7 @@ from fastgen.check import check_project
 from fastgen.cli import app
 from fastgen.init import plan_init
 from fastgen.project_config import find_project
+from fastgen.remove_resource import plan_remove_resource
 from fastgen.spec import parse_resource
 
 FIXTURE = Path(__file__).parent / "fixtures" / "full_stack_backend"
@@ -299,3 +300,37 @@ def test_without_user_dependency_init_keeps_better_auth(backend: Path) -> None:
     assert plan.tests_package == "tests"
     assert plan.migrations_dir == "app/alembic"
     assert plan.database_url  # still the project's database
+
+
+def test_remove_resource_drops_the_table_in_the_projects_alembic(
+    backend: Path,
+) -> None:
+    before = snapshot(backend)
+    adopt(backend)
+
+    apply_plan(backend, plan_remove_resource(find_project(backend), "Widget").plan)
+
+    (drop,) = (backend / "app/alembic/versions").glob("*_drop_widgets.py")
+    (create,) = (backend / "app/alembic/versions").glob("*_create_widgets.py")
+    assert f'down_revision: str | None = "{create.name.split("_")[0]}"' in (
+        drop.read_text()
+    )
+    after = snapshot(backend)
+    for path in ("app/models.py", "app/api/main.py"):
+        assert after[path] == before[path]
+
+
+def test_an_env_importing_the_models_from_their_package_is_enough(
+    backend: Path,
+) -> None:
+    env = backend / "app/alembic/env.py"
+    env.write_text(
+        env.read_text().replace(
+            "from app.models import SQLModel  # noqa",
+            "from app import models  # noqa\nfrom sqlmodel import SQLModel",
+        )
+    )
+
+    plan = plan_init(backend, user_dependency=USER_DEPENDENCY)
+
+    assert plan.migrations_dir == "app/alembic"
