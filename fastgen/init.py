@@ -25,6 +25,22 @@ What init does, all of it through one plan (so dry-run and re-runs are free):
   of the engine at shutdown. It is the only edit to an existing file besides
   ``pyproject.toml``.
 
+It adopts what the project already has instead (see :mod:`fastgen.adoption`):
+
+* its Alembic, where ``alembic.ini``'s ``script_location`` (or ``[tool.alembic]``)
+  says: revisions go to its ``versions`` on the project's head, and its ``env.py``
+  must target ``SQLModel.metadata`` and import the models module;
+* its database: the URL of its pydantic-settings object (``settings.DATABASE_URL``,
+  ``settings.SQLALCHEMY_DATABASE_URI``...), reached by an async engine on the same
+  URL, which ``<core>/setup.py`` reads;
+* with ``user_dependency``, its current-user dependency: ``<core>/auth.py`` wraps
+  it (owner id ``str(user.id)``) instead of verifying better-auth tokens, and the
+  generated tests sign in with its ``*token_headers`` fixtures from a conftest of
+  their own next to the project's (``<tests>/generated``).
+
+Every choice is written to ``[tool.fastgen]``. What cannot be adopted is one line
+each in the FastgenError, and nothing is planned.
+
 A project that already has ``[tool.fastgen]`` is left alone: the plan is empty and
 ``already_initialised`` is set.
 """
