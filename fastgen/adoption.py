@@ -87,31 +87,34 @@ def _ini_location(ini: Path) -> str | None:
     return parser.get("alembic", "script_location", fallback=None)
 
 
-def env_problems(root: Path, location: str, models: str) -> list[str]:
-    """Why the Alembic env at ``location`` cannot see fastgen's tables, if it
-    cannot: its ``target_metadata`` must include ``SQLModel.metadata`` (shared by
-    every SQLModel table) and it must import ``models`` (where fastgen registers
-    each resource's model)."""
+def adopt_env(
+    root: Path, location: str, models: str
+) -> tuple[dict[str, str], list[str]]:
+    """The Alembic env at ``location``, made to see fastgen's tables, or why it
+    cannot be: its ``target_metadata`` must be ``SQLModel.metadata`` (shared by
+    every SQLModel table, fastgen's too), and it must import ``models``, where
+    fastgen registers each resource's model. The import is added right above
+    ``target_metadata`` when it is missing (``{path: text}``); nothing else in
+    the file changes."""
     env_path = f"{location}/env.py"
     env = read_exact(root / env_path)
     if env is None:
-        return [
+        return {}, [
             f"{env_path} is missing (alembic.ini's script_location is {location}): "
             "restore the Alembic environment, or fix script_location"
         ]
-    problems = []
-    if not re.search(r"(?m)^target_metadata\b.*\bSQLModel\.metadata\b", env):
-        problems.append(
+    target = re.search(r"(?m)^target_metadata\b.*\bSQLModel\.metadata\b", env)
+    if target is None:
+        return {}, [
             f"{env_path}: target_metadata is not SQLModel.metadata, where fastgen's "
             "tables are: set target_metadata = SQLModel.metadata (or a list with it "
             "and your own metadata)"
-        )
-    if not _imports_module(env, models):
-        problems.append(
-            f"{env_path} does not import {models}, where fastgen registers its "
-            f"models: add `import {models}  # noqa: F401` to it"
-        )
-    return problems
+        ]
+    if _imports_module(env, models):
+        return {}, []
+    newline = "\r\n" if "\r\n" in env else "\n"
+    line = f"import {models}  # noqa: E402, F401  (fastgen's tables){newline}"
+    return {env_path: env[: target.start()] + line + env[target.start() :]}, []
 
 
 def _imports_module(source: str, module: str) -> bool:

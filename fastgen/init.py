@@ -28,8 +28,9 @@ What init does, all of it through one plan (so dry-run and re-runs are free):
 It adopts what the project already has instead (see :mod:`fastgen.adoption`):
 
 * its Alembic, where ``alembic.ini``'s ``script_location`` (or ``[tool.alembic]``)
-  says: revisions go to its ``versions`` on the project's head, and its ``env.py``
-  must target ``SQLModel.metadata`` and import the models module;
+  says: revisions go to its ``versions`` on the project's head; its ``env.py``
+  must target ``SQLModel.metadata``, and gets an import of the models module
+  (just above ``target_metadata``) when it has none;
 * its database: the URL of its pydantic-settings object (``settings.DATABASE_URL``,
   ``settings.SQLALCHEMY_DATABASE_URI``...), reached by an async engine on the same
   URL, which ``<core>/setup.py`` reads;
@@ -59,10 +60,10 @@ import libcst as cst
 
 from fastgen.adoption import (
     ProjectFixtures,
+    adopt_env,
     alembic_location,
     auth_fixtures,
     database_url_setting,
-    env_problems,
     user_dependency_problem,
 )
 from fastgen.app_discovery import (
@@ -181,7 +182,10 @@ def plan_init(
     migrations = alembic_location(root, pyproject_data)
     if migrations is None and (root / "migrations").exists():
         migrations = "migrations"  # an env without alembic.ini is still theirs
-    problems = [] if migrations is None else env_problems(root, migrations, models)
+    env: dict[str, str] = {}
+    problems: list[str] = []
+    if migrations is not None:
+        env, problems = adopt_env(root, migrations, models)
     own_auth = _own_auth(config, user_dependency, problems)
     if problems:
         raise FastgenError("\n".join(problems))
@@ -201,8 +205,7 @@ def plan_init(
         )
     files |= _core_files(root, layout, package_dir, core, adopted)
     files |= _models_file(config, layout)
-    if migrations is None:
-        files |= _alembic_files(layout, package_dir)
+    files |= env if migrations is not None else _alembic_files(layout, package_dir)
     if own_auth is None:
         files |= _test_files(root, layout, installed, notes)
         files |= _key_files(root)
@@ -241,7 +244,9 @@ def plan_init(
         root,
         files,
         written_hashes={},
-        edited_in_place=frozenset({installed.path, "pyproject.toml", ".gitignore"}),
+        edited_in_place=frozenset(
+            {installed.path, "pyproject.toml", ".gitignore", *env}
+        ),
     )
     return InitPlan(
         changes=plan.changes,

@@ -419,8 +419,42 @@ def test_an_alembic_env_without_sqlmodel_metadata_is_refused(tmp_path: Path) -> 
         "error: db/migrations/env.py: target_metadata is not SQLModel.metadata, "
         "where fastgen's tables are: set target_metadata = SQLModel.metadata (or a "
         "list with it and your own metadata)",
-        "error: db/migrations/env.py does not import myservice.models, where "
-        "fastgen registers its models: add `import myservice.models  # noqa: F401` "
-        "to it",
     ]
     assert snapshot(tmp_path) == before
+
+
+ENV_BEFORE = """\
+from sqlmodel import SQLModel
+
+from myservice.db import configure  # the project's own setup
+
+configure()
+target_metadata = SQLModel.metadata
+"""
+
+
+def test_an_alembic_env_gets_the_models_import_above_target_metadata(
+    tmp_path: Path,
+) -> None:
+    write_project(
+        tmp_path,
+        MODULE_LEVEL_APP
+        | {
+            "alembic.ini": "[alembic]\nscript_location = db/migrations\n",
+            "db/migrations/env.py": ENV_BEFORE,
+        },
+    )
+
+    plan = init(tmp_path)
+
+    assert plan.migrations_dir == "db/migrations"
+    assert (tmp_path / "db/migrations/env.py").read_text() == ENV_BEFORE.replace(
+        "target_metadata",
+        "import myservice.models  # noqa: E402, F401  (fastgen's tables)\n"
+        "target_metadata",
+    )
+    assert not (tmp_path / "migrations").exists()
+    assert (
+        'migrations_dir = "db/migrations"' in (tmp_path / "pyproject.toml").read_text()
+    )
+    assert init(tmp_path).already_initialised
