@@ -130,13 +130,14 @@ def _imports_module(source: str, module: str) -> bool:
 # ------------------------------------------------------------------ database
 
 
-def database_url_setting(root: Path) -> str | None:
+def database_url_setting(root: Path, notes: list[str]) -> str | None:
     """``module:object.ATTRIBUTE`` of the project's database URL setting: an
     attribute of a pydantic-settings class with a module-level instance, e.g.
-    ``app.core.config:settings.SQLALCHEMY_DATABASE_URI``."""
+    ``app.core.config:settings.SQLALCHEMY_DATABASE_URI``. None (with a note when
+    there are several) leaves fastgen's own ``DATABASE_URL``."""
     found: list[str] = []
     for path in _python_files(root):
-        source = read_exact(path) or ""
+        source = path.read_text(encoding="utf-8", errors="replace")
         if "BaseSettings" not in source:
             continue
         tree = _parse(path)
@@ -145,6 +146,12 @@ def database_url_setting(root: Path) -> str | None:
                 f"{_module_of(root, path)}:{reference}"
                 for reference in _settings_urls(tree)
             )
+    if len(found) > 1:
+        notes.append(
+            f"several settings hold a database URL ({', '.join(found)}): fastgen "
+            "cannot tell which one the app uses, so generated resources read the "
+            "DATABASE_URL environment variable"
+        )
     return found[0] if len(found) == 1 else None
 
 

@@ -191,14 +191,14 @@ def plan_init(
         raise FastgenError("\n".join(problems))
     tests = _tests_package(root, own_auth)
     layout = _Rewrite(package=package, core=core, models=models, tests=tests)
+    notes: list[str] = []
     adopted = _Adopted(
         user_dependency=user_dependency or "",
-        database_url=database_url_setting(root) or "",
+        database_url=database_url_setting(root, notes) or "",
         fixtures=own_auth,
     )
 
     files: dict[str, str] = {}
-    notes: list[str] = []
     if not (root / package_dir / "__init__.py").exists():
         files[f"{package_dir}/__init__.py"] = (
             f'"""{package}: the application package."""\n'

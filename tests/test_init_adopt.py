@@ -333,3 +333,19 @@ def test_an_env_importing_the_models_from_their_package_is_enough(
     plan = plan_init(backend, user_dependency=USER_DEPENDENCY)
 
     assert plan.migrations_dir == "app/alembic"
+
+
+def test_two_database_url_settings_leave_fastgens_own(backend: Path) -> None:
+    (backend / "app/core/replica.py").write_text(
+        "from pydantic_settings import BaseSettings\n\n\n"
+        "class ReplicaSettings(BaseSettings):\n"
+        '    DATABASE_URL: str = "postgresql+psycopg://replica/db"\n\n\n'
+        "replica = ReplicaSettings()\n"
+    )
+
+    plan = plan_init(backend, user_dependency=USER_DEPENDENCY)
+
+    assert plan.database_url == ""
+    (note,) = (n for n in plan.notes if "database URL" in n)
+    assert "app.core.config:settings.SQLALCHEMY_DATABASE_URI" in note
+    assert "app.core.replica:replica.DATABASE_URL" in note
