@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastgen.app_discovery import _module_name
 from fastgen.plan import read_exact
 from fastgen.project_config import ProjectConfig
 
@@ -49,15 +50,6 @@ def _parse(path: Path) -> ast.Module | None:
         return None
 
 
-def _module_of(root: Path, path: Path) -> str:
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    if parts[0] == "src" and len(parts) > 1:
-        parts = parts[1:]
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
-
-
 # ------------------------------------------------------------------- Alembic
 
 
@@ -73,7 +65,7 @@ def alembic_location(root: Path, pyproject: dict[str, object]) -> str | None:
     if location is None:
         return None
     location = re.sub(r"^%\(here\)s[/\\]?", "", location.strip())
-    return location.replace("\\", "/").strip("/") or "."
+    return location.replace("\\", "/").rstrip("/") or "."
 
 
 def _ini_location(ini: Path) -> str | None:
@@ -96,6 +88,12 @@ def adopt_env(
     fastgen registers each resource's model. The import is added right above
     ``target_metadata`` when it is missing (``{path: text}``); nothing else in
     the file changes."""
+    if ":" in location or ".." in location.split("/") or Path(location).is_absolute():
+        return {}, [
+            f"alembic.ini's script_location {location} is not a directory inside the "
+            "project, where fastgen writes revisions: give a relative path such as "
+            "app/alembic"
+        ]
     env_path = f"{location}/env.py"
     env = read_exact(root / env_path)
     if env is None:
@@ -143,7 +141,7 @@ def database_url_setting(root: Path, notes: list[str]) -> str | None:
         tree = _parse(path)
         if tree is not None:
             found.extend(
-                f"{_module_of(root, path)}:{reference}"
+                f"{_module_name(root, path)}:{reference}"
                 for reference in _settings_urls(tree)
             )
     if len(found) > 1:

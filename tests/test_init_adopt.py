@@ -349,3 +349,21 @@ def test_two_database_url_settings_leave_fastgens_own(backend: Path) -> None:
     (note,) = (n for n in plan.notes if "database URL" in n)
     assert "app.core.config:settings.SQLALCHEMY_DATABASE_URI" in note
     assert "app.core.replica:replica.DATABASE_URL" in note
+
+
+@pytest.mark.parametrize(
+    "location", ["../shared/alembic", "/srv/alembic", "app:alembic"]
+)
+def test_migrations_outside_the_project_are_refused(
+    backend: Path, location: str
+) -> None:
+    ini = backend / "alembic.ini"
+    ini.write_text(
+        ini.read_text().replace(
+            "script_location = app/alembic", f"script_location = {location}"
+        )
+    )
+
+    (line,) = _init_errors(backend)
+
+    assert f"script_location {location} is not a directory inside the project" in line
