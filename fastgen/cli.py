@@ -580,7 +580,8 @@ def check(
     epilog=(
         "[bold]Examples[/bold]\n\n"
         "  [cyan]fastgen init[/cyan]\n\n"
-        "  [cyan]fastgen init --router app.api:api_router --dry-run[/cyan]"
+        "  [cyan]fastgen init --router app.api:api_router --dry-run[/cyan]\n\n"
+        "  [cyan]fastgen init --user-dependency app.api.deps:get_current_user[/cyan]"
     ),
 )
 @reports_errors
@@ -618,6 +619,9 @@ def init(
 
     Adds the core modules a resource needs (database, auth, errors, responses,
     Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
+    Uses the project's own Alembic (alembic.ini's script_location), database
+    settings and, with --user-dependency, its current-user dependency and test
+    fixtures.
     """
     from fastgen.init import plan_init
 
