@@ -208,19 +208,28 @@ def user_dependency_problem(config: ProjectConfig, reference: str) -> str | None
     tree = _parse(config.root / path) if (config.root / path).is_file() else None
     if tree is None:
         return f"--user-dependency {reference}: cannot read {path}; {example}"
-    defined = {
-        node.name
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
+    defined = _top_level_names(tree)
     if name in defined:
         return None
-    candidates = ", ".join(sorted(n for n in defined if "user" in n)) or "none"
+    candidates = ", ".join(sorted(n for n in defined if "user" in n.lower()))
     return (
-        f"--user-dependency {reference}: {path} defines no function {name} "
-        f"(functions about users there: {candidates}); name the function that "
-        "returns the current user"
+        f"--user-dependency {reference}: {path} defines no {name} (names about "
+        f"users there: {candidates or 'none'}); name the dependency that returns "
+        "the current user"
     )
+
+
+def _top_level_names(tree: ast.Module) -> set[str]:
+    """Functions, classes and variables a module defines (a dependency may be
+    ``current_user = fastapi_users.current_user()``)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
 
 
 # --------------------------------------------------------------------- tests

@@ -552,8 +552,10 @@ def _own_auth(
 def _tests_package(root: Path, own_auth: ProjectFixtures | None) -> str:
     """``tests``, or ``tests.generated`` when the project has its own fixtures
     (``<their directory>.generated`` when the generated tests use them)."""
-    if own_auth is not None:
+    if own_auth is not None and own_auth.directory != ".":
         return f"{own_auth.directory.replace('/', '.')}.generated"
+    if own_auth is not None:  # a conftest at the root: its fixtures reach tests/
+        return "tests.generated"
     conftest = root / "tests" / "conftest.py"
     if not conftest.exists() or _is_fastgen_conftest(conftest):
         return "tests"

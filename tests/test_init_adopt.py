@@ -263,7 +263,7 @@ def test_what_cannot_be_adopted_is_one_line_each(backend: Path) -> None:
     assert len(lines) == 3, lines
     metadata, dependency, fixtures = lines
     assert "app/alembic/env.py: target_metadata is not SQLModel.metadata" in metadata
-    assert "defines no function current_user" in dependency
+    assert "defines no current_user" in dependency
     assert "get_current_user" in dependency  # the candidates
     assert "normal_user_token_headers" in fixtures
 
@@ -367,3 +367,24 @@ def test_migrations_outside_the_project_are_refused(
     (line,) = _init_errors(backend)
 
     assert f"script_location {location} is not a directory inside the project" in line
+
+
+def test_a_dependency_bound_to_a_name_is_accepted(backend: Path) -> None:
+    deps = backend / "app/api/deps.py"
+    deps.write_text(deps.read_text() + "\n\ncurrent_active_user = get_current_user\n")
+
+    plan = plan_init(backend, user_dependency="app.api.deps:current_active_user")
+
+    assert plan.user_dependency == "app.api.deps:current_active_user"
+
+
+def test_fixtures_in_a_root_conftest_put_the_tests_in_tests_generated(
+    backend: Path,
+) -> None:
+    (backend / "app/tests/conftest.py").rename(backend / "conftest.py")
+
+    plan = plan_init(backend, user_dependency=USER_DEPENDENCY)
+
+    assert plan.tests_package == "tests.generated"
+    written = {change.path for change in plan.writes}
+    assert {"tests/__init__.py", "tests/generated/conftest.py"} <= written
