@@ -126,6 +126,9 @@ def project_layout(config: ProjectConfig) -> Layout:
         core=config.core,
         tests=config.tests_package,
         api_prefix=config.api_prefix,
+        client_fixture=config.test_client_fixture,
+        own_auth=bool(config.user_dependency),
+        openapi_url=config.openapi_url,
     )
 
 
@@ -211,9 +214,9 @@ def plan_resources(
     targets = {
         name: Target(other.names, other.owned) for name, other in project_specs.items()
     }
-    state = _PlanState(config, read_revisions(root))
+    state = _PlanState(config, read_revisions(root, config.versions_dir))
     records = dict(manifest.resources)
-    retired = [_Retired(records.pop(old), old) for old in renamed]
+    retired = [_Retired(records.pop(old), old, config.versions_dir) for old in renamed]
     state.project_specs = project_specs
     former = {new: old for old, new in zip(retired, renamed.values(), strict=True)}
     for new, old in former.items():
@@ -270,7 +273,7 @@ def plan_resources(
             render = formatted[path]
             if path in owned.ejected:
                 owned.follow(path, render, bases.get(path))
-            elif path.startswith("migrations/") or path == item.spec_file:
+            elif config.is_migration(path) or path == item.spec_file:
                 owned.carry(path, Carried(render, content_hash(render)))
             else:
                 carried = carry_hand_edit(
@@ -293,7 +296,7 @@ def plan_resources(
             spec=item.spec.model_dump(mode="json"),
             router=item.router,
             fastgen_version=__version__,
-            files=_owned_hashes(record, owned.hashes, item.spec_file),
+            files=_owned_hashes(config, record, owned.hashes, item.spec_file),
             ejected=owned.stamps,
         )
         state.files |= owned.written
@@ -343,6 +346,7 @@ class _Retired:
 
     record: ResourceRecord
     name: str
+    versions_dir: str
 
     @property
     def spec(self) -> ResourceSpec:
@@ -351,7 +355,9 @@ class _Retired:
     @property
     def files(self) -> set[str]:
         """Its generated files and spec file (its migrations stay history)."""
-        generated = {p for p in self.record.files if not p.startswith("migrations/")}
+        generated = {
+            p for p in self.record.files if not p.startswith(f"{self.versions_dir}/")
+        }
         return generated | {self.record.spec_file}
 
 
@@ -450,13 +456,16 @@ _CARRIED_NOTES = {
 
 
 def _owned_hashes(
-    record: ResourceRecord | None, hashes: dict[str, str], spec_file: str
+    config: ProjectConfig,
+    record: ResourceRecord | None,
+    hashes: dict[str, str],
+    spec_file: str,
 ) -> dict[str, str]:
     """Hashes of the files fastgen owns: this render plus earlier migrations."""
     kept = {
         path: digest
         for path, digest in (record.files.items() if record else ())
-        if path.startswith("migrations/")
+        if config.is_migration(path)
     }
     current = {path: digest for path, digest in hashes.items() if path != spec_file}
     return dict(sorted((kept | current).items()))
@@ -503,7 +512,7 @@ class _PlanState:
                 (
                     existing.path
                     if existing
-                    else f"migrations/versions/{revision}_create_{table}.py"
+                    else f"{self.config.versions_dir}/{revision}_create_{table}.py"
                 ),
             )
             self.head = revision
@@ -541,7 +550,7 @@ class _PlanState:
             return {}, []
         self.head = revision
         slug = rendered.summary.replace(" ", "_").replace(",", "")[:40]
-        path = f"migrations/versions/{revision}_{slug}_{table}.py"
+        path = f"{self.config.versions_dir}/{revision}_{slug}_{table}.py"
         return {path: rendered.text}, [f"{spec.name}: {w}" for w in rendered.warnings]
 
     def _rename_migration(
@@ -576,7 +585,8 @@ class _PlanState:
             header=migration_header(ResourcePaths(spec, layout)),
         )
         self.head = revision
-        path = f"migrations/versions/{revision}_rename_{old_table}_to_{table}.py"
+        versions = self.config.versions_dir
+        path = f"{versions}/{revision}_rename_{old_table}_to_{table}.py"
         return {path: rendered.text}
 
     def wired(self, routers: list[tuple[ResourceSpec, str]]) -> dict[str, str]:

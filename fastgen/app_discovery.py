@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fastgen.errors import FastgenError
@@ -109,7 +109,68 @@ def scan_project(root: Path) -> Scan:
             continue
         module = _module_name(root, path)
         scan.candidates.extend(_candidates(tree, names, module, relative))
+    if any(
+        _SETTING in (prefix or "")
+        for c in scan.candidates
+        for prefix in (c.prefix, *c.include_prefixes)
+    ):
+        constants = _settings_constants(root)
+        scan.candidates = [_resolved(c, constants) for c in scan.candidates]
     return scan
+
+
+#: Marks a ``prefix=`` that names a setting (``settings.API_V1_STR``) until the
+#: settings classes are read; NUL never occurs in a literal prefix.
+_SETTING = "\0"
+
+
+def _settings_constants(root: Path) -> dict[str, str | None]:
+    """String defaults of the attributes of pydantic-settings classes: name ->
+    value (None when two classes disagree)."""
+    constants: dict[str, str | None] = {}
+    for path in _python_files(root):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if "BaseSettings" not in source:
+            continue
+        try:
+            tree = ast.parse(source.removeprefix("\ufeff"))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and any(
+                (_dotted(base) or "").endswith("BaseSettings") for base in node.bases
+            ):
+                for name, value in _string_attributes(node):
+                    constants[name] = (
+                        value if constants.get(name, value) == value else None
+                    )
+    return constants
+
+
+def _string_attributes(node: ast.ClassDef) -> Iterator[tuple[str, str]]:
+    for stmt in node.body:
+        if (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            yield stmt.target.id, stmt.value.value
+
+
+def _resolved(candidate: Candidate, constants: dict[str, str | None]) -> Candidate:
+    """``candidate`` with the prefixes naming a setting replaced by its default."""
+
+    def resolve(prefix: str | None) -> str | None:
+        if prefix is None or not prefix.startswith(_SETTING):
+            return prefix
+        return constants.get(prefix.rsplit(".", 1)[-1])
+
+    return replace(
+        candidate,
+        prefix=resolve(candidate.prefix),
+        include_prefixes=tuple(resolve(p) for p in candidate.include_prefixes),
+    )
 
 
 def _call_name(node: ast.expr | None) -> str | None:
@@ -128,12 +189,15 @@ def _dotted(node: ast.expr | None) -> str | None:
 
 
 def _prefix(call: ast.Call) -> str | None:
-    """The ``prefix=`` of a call: "" when absent, None when not a literal."""
+    """The ``prefix=`` of a call: "" when absent, None when not a literal (or the
+    ``settings.NAME`` it names, marked, see :data:`_SETTING`)."""
     for keyword in call.keywords:
         if keyword.arg == "prefix":
             value = keyword.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 return value.value
+            if isinstance(value, ast.Attribute) and _dotted(value) is not None:
+                return f"{_SETTING}{_dotted(value)}"
             return None
     return ""
 
@@ -405,3 +469,70 @@ def app_reference(app: Candidate) -> str:
     if app.function is None:
         return f"{app.module}:{app.variable}"
     return f"{app.module}:{app.function}()"
+
+
+def openapi_url(root: Path, app: Candidate, notes: list[str]) -> str:
+    """Where ``app`` serves its OpenAPI document (its ``openapi_url=``, with the
+    settings an f-string names read from their defaults)."""
+    tree = ast.parse(
+        (root / app.path).read_text(encoding="utf-8").removeprefix("\ufeff")
+    )
+    scope: list[ast.stmt] = tree.body
+    if app.function is not None:
+        scope = next(
+            node.body
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name == app.function
+        )
+    value = next(
+        (
+            keyword.value
+            for call in _app_calls(scope, app.variable)
+            for keyword in call.keywords
+            if keyword.arg == "openapi_url"
+        ),
+        None,
+    )
+    if value is None:
+        return "/openapi.json"
+    url = _string_value(value, _settings_constants(root))
+    if url is None or not url.startswith("/"):
+        notes.append(
+            f"cannot tell where {app.name} serves its OpenAPI document: set "
+            'openapi_url in [tool.fastgen] (e.g. "/api/v1/openapi.json"), the '
+            "generated tests read it"
+        )
+        return "/openapi.json"
+    return url
+
+
+def _app_calls(scope: list[ast.stmt], variable: str) -> Iterator[ast.Call]:
+    for stmt in scope:
+        if (
+            isinstance(stmt, ast.Assign | ast.AnnAssign)
+            and isinstance(stmt.value, ast.Call)
+            and any(
+                isinstance(t, ast.Name) and t.id == variable
+                for t in (
+                    stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                )
+            )
+        ):
+            yield stmt.value
+
+
+def _string_value(node: ast.expr, constants: dict[str, str | None]) -> str | None:
+    """A string literal, or an f-string of literals and ``settings.NAME`` values."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Attribute):
+        return constants.get(node.attr)
+    if isinstance(node, ast.JoinedStr):
+        parts = [
+            _string_value(
+                part.value if isinstance(part, ast.FormattedValue) else part, constants
+            )
+            for part in node.values
+        ]
+        return None if None in parts else "".join(p for p in parts if p is not None)
+    return None

@@ -70,7 +70,7 @@ def check_project(config: ProjectConfig) -> CheckReport:
     for name, record in sorted(manifest.resources.items()):
         report.problems += _check_resource(config, manifest, name, record, spec_files)
     if manifest.resources:
-        report.problems += _chain_problems(root)
+        report.problems += _chain_problems(config)
     for path in sorted(set(spec_files) - recorded):
         from fastgen.spec import load_spec_file
 
@@ -116,7 +116,7 @@ def _check_resource(
                 f"restore {record.spec_file} from version control",
             )
         ]
-    problems = _file_problems(config.root, name, record)
+    problems = _file_problems(config, name, record)
     problems += _ejected_problems(name, record)
     problems += _wiring_problems(config, name, record)
     unchanged = (
@@ -130,13 +130,16 @@ def _check_resource(
     return problems
 
 
-def _file_problems(root: Path, name: str, record: ResourceRecord) -> list[Problem]:
+def _file_problems(
+    config: ProjectConfig, name: str, record: ResourceRecord
+) -> list[Problem]:
+    root = config.root
     problems = []
     for path, digest in sorted(record.files.items()):
         target = root / path
         if path == record.spec_file:
             continue  # the spec is the user's to edit
-        if path.startswith("migrations/"):
+        if config.is_migration(path):
             if not target.is_file():
                 problems.append(
                     Problem(
@@ -190,18 +193,19 @@ def _ejected_problems(name: str, record: ResourceRecord) -> list[Problem]:
     return problems
 
 
-def _chain_problems(root: Path) -> list[Problem]:
+def _chain_problems(config: ProjectConfig) -> list[Problem]:
     """The revision history must be one unbroken chain with a single head."""
     from fastgen.migrations import broken_links, heads, read_revisions
 
-    revisions = read_revisions(root)
+    versions = config.versions_dir
+    revisions = read_revisions(config.root, versions)
     problems = [
         Problem(
             "migrations",
             "chain-broken",
             revision.path,
             f"migration {revision.path} revises {parent}, which is not in "
-            "migrations/versions",
+            f"{versions}",
             f"restore revision {parent} from version control, or point "
             "down_revision at the revision before it",
         )
@@ -213,7 +217,7 @@ def _chain_problems(root: Path) -> list[Problem]:
             Problem(
                 "migrations",
                 "several-heads",
-                "migrations/versions",
+                versions,
                 f"the migrations have {len(found)} heads ({', '.join(found)})",
                 "alembic merge heads -m merge",
             )

@@ -106,9 +106,10 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             with command_scope():
                 return command(*args, **kwargs)
         except FastgenError as exc:
-            err_console.print(
-                f"[bold red]error:[/bold red] {escape(exc.message)}", soft_wrap=True
-            )
+            for line in exc.message.splitlines():  # one problem a line
+                err_console.print(
+                    f"[bold red]error:[/bold red] {escape(line)}", soft_wrap=True
+                )
             raise typer.Exit(exc.exit_code) from None
 
     return run
@@ -283,7 +284,7 @@ def _carry_out(
         )
         raise typer.Exit(1)
     apply_plan(root, plan)
-    if any(change.path.startswith("migrations/") for change in plan.writes):
+    if any("/versions/" in change.path for change in plan.writes):  # a revision
         console.print(
             f"[green]{escape(done)}[/green] Next: [cyan]alembic upgrade head[/cyan] "
             "and [cyan]pytest[/cyan]."
@@ -579,7 +580,8 @@ def check(
     epilog=(
         "[bold]Examples[/bold]\n\n"
         "  [cyan]fastgen init[/cyan]\n\n"
-        "  [cyan]fastgen init --router app.api:api_router --dry-run[/cyan]"
+        "  [cyan]fastgen init --router app.api:api_router --dry-run[/cyan]\n\n"
+        "  [cyan]fastgen init --user-dependency app.api.deps:get_current_user[/cyan]"
     ),
 )
 @reports_errors
@@ -601,6 +603,14 @@ def init(
             "--app", help="The FastAPI app, module:attr, if there are several."
         ),
     ] = None,
+    user_dependency: Annotated[
+        str | None,
+        typer.Option(
+            "--user-dependency",
+            help="The project's current-user dependency, module:name; generated "
+            "routers use it (and its .id) instead of better-auth verification.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the plan; write nothing.")
     ] = False,
@@ -609,6 +619,9 @@ def init(
 
     Adds the core modules a resource needs (database, auth, errors, responses,
     Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
+    Uses the project's own Alembic (alembic.ini's script_location), database
+    settings and, with --user-dependency, its current-user dependency and test
+    fixtures.
     """
     from fastgen.init import plan_init
 
@@ -617,7 +630,13 @@ def init(
         from fastgen.apply import enter_project
 
         enter_project(root)
-    planned = plan_init(root, app_package=app_package, router=router, app=app_option)
+    planned = plan_init(
+        root,
+        app_package=app_package,
+        router=router,
+        app=app_option,
+        user_dependency=user_dependency,
+    )
     if planned.already_initialised:
         console.print(planned.notes[0], markup=False)
         return

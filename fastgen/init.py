@@ -25,6 +25,23 @@ What init does, all of it through one plan (so dry-run and re-runs are free):
   of the engine at shutdown. It is the only edit to an existing file besides
   ``pyproject.toml``.
 
+It adopts what the project already has instead (see :mod:`fastgen.adoption`):
+
+* its Alembic, where ``alembic.ini``'s ``script_location`` (or ``[tool.alembic]``)
+  says: revisions go to its ``versions`` on the project's head; its ``env.py``
+  must target ``SQLModel.metadata``, and gets an import of the models module
+  (just above ``target_metadata``) when it has none;
+* its database: the URL of its pydantic-settings object (``settings.DATABASE_URL``,
+  ``settings.SQLALCHEMY_DATABASE_URI``...), reached by an async engine on the same
+  URL, which ``<core>/setup.py`` reads;
+* with ``user_dependency``, its current-user dependency: ``<core>/auth.py`` wraps
+  it (owner id ``str(user.id)``) instead of verifying better-auth tokens, and the
+  generated tests sign in with its ``*token_headers`` fixtures from a conftest of
+  their own next to the project's (``<tests>/generated``).
+
+Every choice is written to ``[tool.fastgen]``. What cannot be adopted is one line
+each in the FastgenError, and nothing is planned.
+
 A project that already has ``[tool.fastgen]`` is left alone: the plan is empty and
 ``already_initialised`` is set.
 """
@@ -41,12 +58,21 @@ from pathlib import Path
 
 import libcst as cst
 
+from fastgen.adoption import (
+    ProjectFixtures,
+    adopt_env,
+    alembic_location,
+    auth_fixtures,
+    database_url_setting,
+    user_dependency_problem,
+)
 from fastgen.app_discovery import (
     Candidate,
     app_reference,
     choose_app,
     choose_router,
     mount_prefix,
+    openapi_url,
     package_of,
     scan_project,
 )
@@ -95,6 +121,9 @@ class InitPlan(Plan):
     core_package: str = ""
     tests_package: str = ""
     api_prefix: str = ""
+    migrations_dir: str = "migrations"
+    user_dependency: str = ""
+    database_url: str = ""
     notes: tuple[str, ...] = ()
     already_initialised: bool = False
 
@@ -108,14 +137,19 @@ def plan_init(
     app_package: str | None = None,
     router: str | None = None,
     app: str | None = None,
+    user_dependency: str | None = None,
 ) -> InitPlan:
     """The plan that adopts the FastAPI project at ``root``.
 
     ``app_package`` (dotted) overrides the detected package; ``router``
     (``module:attr``) the router resources are wired into; ``app``
     (``module:attr``, e.g. ``svc.main:app`` or ``svc.main:create_app``) the app that
-    gets ``install_fastgen`` when the project has several. Raises FastgenError when
-    the app or the router cannot be determined, naming the candidates.
+    gets ``install_fastgen`` when the project has several; ``user_dependency``
+    (``module:name``) the project's own current-user dependency, which generated
+    routers then depend on instead of better-auth verification. Raises
+    FastgenError when the app or the router cannot be determined, naming the
+    candidates, and with one line per problem when something else cannot be
+    adopted.
     """
     root = root.resolve()
     if not root.is_dir():
@@ -143,23 +177,43 @@ def plan_init(
     config = ProjectConfig(root=root, app_package=package)
     package_dir = config.module_dir(package)
     core = _core_package(root, package, package_dir)
-    tests = _tests_package(root)
     models = f"{package}.models"
+    pyproject_data = tomllib.loads(pyproject_text) if pyproject_text else {}
+    migrations = alembic_location(root, pyproject_data)
+    if migrations is None and (root / "migrations").exists():
+        migrations = "migrations"  # an env without alembic.ini is still theirs
+    env: dict[str, str] = {}
+    problems: list[str] = []
+    if migrations is not None:
+        env, problems = adopt_env(root, migrations, models)
+    own_auth = _own_auth(config, user_dependency, problems)
+    if problems:
+        raise FastgenError("\n".join(problems))
+    tests = _tests_package(root, own_auth)
     layout = _Rewrite(package=package, core=core, models=models, tests=tests)
+    notes: list[str] = []
+    adopted = _Adopted(
+        user_dependency=user_dependency or "",
+        database_url=database_url_setting(root, notes) or "",
+        fixtures=own_auth,
+    )
 
     files: dict[str, str] = {}
-    notes: list[str] = []
     if not (root / package_dir / "__init__.py").exists():
         files[f"{package_dir}/__init__.py"] = (
             f'"""{package}: the application package."""\n'
         )
-    files |= _core_files(root, layout, package_dir, core)
+    files |= _core_files(root, layout, package_dir, core, adopted)
     files |= _models_file(config, layout)
-    files |= _alembic_files(root, layout, package_dir, notes)
-    files |= _test_files(root, layout, installed, notes)
-    files |= _key_files(root)
-    files |= _gitignore(root, files)
+    files |= env if migrations is not None else _alembic_files(layout, package_dir)
+    if own_auth is None:
+        files |= _test_files(root, layout, installed, notes)
+        files |= _key_files(root)
+        files |= _gitignore(root, files)
+    else:
+        files |= _own_auth_test_files(root, layout, installed, adopted, notes)
     api_prefix = mount_prefix(root, scan, target, notes)
+    openapi = openapi_url(root, installed, notes)
     source = read_exact(root / installed.path) or ""  # keeps CRLF line endings
     bom = "\ufeff" if source.startswith("\ufeff") else ""
     files[installed.path] = bom + _install_call(
@@ -175,10 +229,13 @@ def plan_init(
             core=core,
             tests=tests,
             api_prefix=api_prefix,
+            migrations=migrations or "migrations",
+            openapi=openapi,
+            adopted=adopted,
         ),
         notes,
     )
-    notes.extend(_dependency_notes(pyproject_text))
+    notes.extend(_dependency_notes(pyproject_text, adopted))
     if scan.unparsable:
         notes.append(
             "skipped files with syntax errors: " + ", ".join(sorted(scan.unparsable))
@@ -187,7 +244,9 @@ def plan_init(
         root,
         files,
         written_hashes={},
-        edited_in_place=frozenset({installed.path, "pyproject.toml", ".gitignore"}),
+        edited_in_place=frozenset(
+            {installed.path, "pyproject.toml", ".gitignore", *env}
+        ),
     )
     return InitPlan(
         changes=plan.changes,
@@ -197,6 +256,9 @@ def plan_init(
         core_package=core,
         tests_package=tests,
         api_prefix=api_prefix,
+        migrations_dir=migrations or "migrations",
+        user_dependency=adopted.user_dependency,
+        database_url=adopted.database_url,
         notes=tuple(notes),
     )
 
@@ -214,20 +276,40 @@ def _has_fastgen_table(pyproject: Path, text: str) -> bool:
 
 
 def _fastgen_table(
-    *, package: str, router: str, models: str, core: str, tests: str, api_prefix: str
+    *,
+    package: str,
+    router: str,
+    models: str,
+    core: str,
+    tests: str,
+    api_prefix: str,
+    migrations: str,
+    openapi: str,
+    adopted: _Adopted,
 ) -> str:
     lines = [
         "[tool.fastgen]",
         f'app_package = "{package}"',
         f'api_router = "{router}"',
         f'models_module = "{models}"',
-        f'dev_private_key = "{PRIVATE_JWK.as_posix()}"',
-        f'api_prefix = "{api_prefix}"',
     ]
+    if not adopted.user_dependency:
+        lines.append(f'dev_private_key = "{PRIVATE_JWK.as_posix()}"')
+    lines.append(f'api_prefix = "{api_prefix}"')
     if core != f"{package}.core":
         lines.append(f'core_package = "{core}"')
     if tests != "tests":
         lines.append(f'tests_package = "{tests}"')
+    if migrations != "migrations":
+        lines.append(f'migrations_dir = "{migrations}"')
+    if openapi != "/openapi.json":
+        lines.append(f'openapi_url = "{openapi}"')
+    if adopted.user_dependency:
+        lines.append(f'user_dependency = "{adopted.user_dependency}"')
+    if adopted.database_url:
+        lines.append(f'database_url = "{adopted.database_url}"')
+    if adopted.client_fixture != "client":
+        lines.append(f'test_client_fixture = "{adopted.client_fixture}"')
     return "\n".join(lines) + "\n"
 
 
@@ -281,14 +363,22 @@ def _has_pytest_section(path: Path) -> bool:
     return parser.has_section(section)
 
 
-def _dependency_notes(text: str | None) -> list[str]:
+def _dependency_notes(text: str | None, adopted: _Adopted) -> list[str]:
+    unused = {
+        "pyjwt": bool(adopted.user_dependency),  # the project verifies tokens
+        "aiosqlite": bool(adopted.database_url),  # the project's database
+    }
     data = tomllib.loads(text) if text else {}
     declared = data.get("project", {}).get("dependencies", [])
     names = {
         re.split(r"[\s\[<>=!~;]", str(dep), maxsplit=1)[0].lower().replace("_", "-")
         for dep in declared
     }
-    missing = [dep for dep in _RUNTIME_DEPENDENCIES if dep not in names]
+    missing = [
+        dep
+        for dep in _RUNTIME_DEPENDENCIES
+        if dep not in names and not unused.get(dep, False)
+    ]
     if not missing:
         return []
     return [
@@ -357,21 +447,33 @@ def _core_package(root: Path, package: str, package_dir: str) -> str:
 
 
 def _core_files(
-    root: Path, rewrite: _Rewrite, package_dir: str, core: str
+    root: Path, rewrite: _Rewrite, package_dir: str, core: str, adopted: _Adopted
 ) -> dict[str, str]:
     directory = f"{package_dir}/{core.rsplit('.', 1)[-1]}"
+    context = _core_context(core, adopted)
     files = {
-        f"{directory}/__init__.py": _core_template("core_init.py.jinja", core),
-        f"{directory}/setup.py": _core_template("setup.py.jinja", core),
+        f"{directory}/__init__.py": render_template("init/core_init.py.jinja", context),
+        f"{directory}/setup.py": render_template("init/setup.py.jinja", context),
     }
     for name in CORE_MODULES:
         files[f"{directory}/{name}.py"] = rewrite(_template(f"app/core/{name}.py"))
+    if adopted.user_dependency:
+        files[f"{directory}/auth.py"] = render_template("init/auth.py.jinja", context)
     return _missing(root, files)
 
 
-def _core_template(name: str, core: str) -> str:
-    """``templates/init/<name>`` for the core package ``core``, black-formatted."""
-    return render_template(f"init/{name}", {"core": core})
+def _core_context(core: str, adopted: _Adopted) -> dict[str, object]:
+    """What the ``templates/init`` modules are rendered with."""
+    dependency_module, _, dependency = adopted.user_dependency.partition(":")
+    settings_module, _, database_url = adopted.database_url.partition(":")
+    return {
+        "core": core,
+        "user_dependency": adopted.user_dependency,
+        "dependency_module": dependency_module,
+        "dependency": dependency,
+        "settings_module": settings_module,
+        "database_url": database_url,
+    }
 
 
 def _missing(root: Path, files: dict[str, str]) -> dict[str, str]:
@@ -394,26 +496,8 @@ def _models_file(config: ProjectConfig, rewrite: _Rewrite) -> dict[str, str]:
     return {path: text}
 
 
-def _alembic_files(
-    root: Path, rewrite: _Rewrite, package_dir: str, notes: list[str]
-) -> dict[str, str]:
-    ini = root / "alembic.ini"
-    if ini.exists() or (root / "migrations").exists():
-        location = _script_location(ini)
-        if location not in {"migrations", "%(here)s/migrations", None}:
-            raise FastgenError(
-                f"alembic.ini keeps the migrations in {location}, but fastgen "
-                "writes revisions to migrations/versions: move them there "
-                "(script_location = %(here)s/migrations) and re-run"
-            )
-        env = read_exact(root / "migrations" / "env.py") or ""
-        if "SQLModel.metadata" not in env or rewrite.models not in env:
-            notes.append(
-                f"migrations/env.py must import {rewrite.models} and use "
-                "SQLModel.metadata (with your own metadata, if any) as "
-                "target_metadata for autogenerate to see fastgen's tables"
-            )
-        return {}
+def _alembic_files(rewrite: _Rewrite, package_dir: str) -> dict[str, str]:
+    """fastgen's Alembic setup, for a project that has none."""
     alembic_ini = _template("alembic.ini")
     if package_dir.startswith("src/"):
         alembic_ini = alembic_ini.replace(
@@ -427,19 +511,51 @@ def _alembic_files(
     }
 
 
-def _script_location(ini: Path) -> str | None:
-    if not ini.is_file():
-        return None
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(ini, encoding="utf-8")
-    except configparser.Error:
-        return None
-    return parser.get("alembic", "script_location", fallback=None)
+@dataclass(frozen=True)
+class _Adopted:
+    """What init adopts from the project instead of installing fastgen's own:
+    its current-user dependency, its database URL setting, its auth fixtures."""
+
+    user_dependency: str = ""
+    database_url: str = ""
+    fixtures: ProjectFixtures | None = None
+
+    @property
+    def client_fixture(self) -> str:
+        """The name of the generated tests' client fixture: ``client``, unless
+        the project's conftest has one (a sync ``TestClient``, say)."""
+        taken = self.fixtures is not None and self.fixtures.client
+        return "fastgen_client" if taken else "client"
 
 
-def _tests_package(root: Path) -> str:
-    """``tests``, or ``tests.generated`` when the project has its own fixtures."""
+def _own_auth(
+    config: ProjectConfig, user_dependency: str | None, problems: list[str]
+) -> ProjectFixtures | None:
+    """The project's auth fixtures when ``--user-dependency`` is given (problems
+    are appended when the dependency or the fixtures cannot be found)."""
+    if user_dependency is None:
+        return None
+    problem = user_dependency_problem(config, user_dependency)
+    if problem is not None:
+        problems.append(problem)
+    fixtures = auth_fixtures(config.root)
+    if fixtures is None:
+        problems.append(
+            "cannot find the project's auth fixtures: the generated tests sign in "
+            "with two fixtures giving the Authorization headers of two different "
+            "users, named *token_headers (e.g. normal_user_token_headers and "
+            "superuser_token_headers); add them to a conftest.py"
+        )
+    return fixtures
+
+
+def _tests_package(root: Path, own_auth: ProjectFixtures | None) -> str:
+    """``tests``, or ``tests.generated`` when the project has its own fixtures
+    (``<their directory>.generated`` when the generated tests use them)."""
+    if own_auth is not None and own_auth.directory != ".":
+        return f"{own_auth.directory.replace('/', '.')}.generated"
+    if own_auth is not None:  # a conftest at the root: its fixtures reach tests/
+        return "tests.generated"
     conftest = root / "tests" / "conftest.py"
     if not conftest.exists() or _is_fastgen_conftest(conftest):
         return "tests"
@@ -496,6 +612,40 @@ def _test_files(
     files = {
         f"{tests_dir}/conftest.py": conftest,
         f"{tests_dir}/support.py": rewrite(_template("tests/support.py")),
+        f"{tests_dir}/factories/__init__.py": _template("tests/factories/__init__.py"),
+    }
+    for directory in _new_packages(root, tests_dir):
+        files[f"{directory}/__init__.py"] = ""
+    return _missing(root, files)
+
+
+def _own_auth_test_files(
+    root: Path, rewrite: _Rewrite, app: Candidate, adopted: _Adopted, notes: list[str]
+) -> dict[str, str]:
+    """The conftest of tests signed in by the project's own auth fixtures."""
+    assert adopted.fixtures is not None
+    tests_dir = rewrite.tests.replace(".", "/")
+    load = app.variable if app.function is None else f"{app.function}()"
+    conftest = render_template(
+        "init/conftest.py.jinja",
+        {
+            "core": rewrite.core,
+            "app_module": app.module,
+            "load": f"app_module.{load}",
+            "client": adopted.client_fixture,
+            "user": adopted.fixtures.user,
+            "other": adopted.fixtures.other,
+            "database_url": adopted.database_url,
+        },
+    )
+    notes.append(
+        f"the generated tests sign in with the project's fixtures "
+        f"{adopted.fixtures.user} and {adopted.fixtures.other} (two users) and call "
+        f"the app with fastgen's fixture {adopted.client_fixture} "
+        f"({tests_dir}/conftest.py)"
+    )
+    files = {
+        f"{tests_dir}/conftest.py": conftest,
         f"{tests_dir}/factories/__init__.py": _template("tests/factories/__init__.py"),
     }
     for directory in _new_packages(root, tests_dir):

@@ -21,10 +21,10 @@ class Revision:
     path: str
 
 
-def read_revisions(root: Path) -> list[Revision]:
-    """Every revision under ``migrations/versions``."""
+def read_revisions(root: Path, versions_dir: str = VERSIONS_DIR) -> list[Revision]:
+    """Every revision under ``versions_dir`` (``migrations/versions``)."""
     revisions = []
-    for file in sorted((root / VERSIONS_DIR).glob("*.py")):
+    for file in sorted((root / versions_dir).glob("*.py")):
         values = _module_strings(file)
         if "revision" in values:
             down = values.get("down_revision")

@@ -20,8 +20,14 @@ class ProjectConfig:
     fastgen's shared modules (db, auth, errors, responses, types) and defaults to
     ``<app_package>.core``; ``tests_package`` is where generated tests and factories
     go; ``api_prefix`` is the URL path ``api_router`` is served under (empty for
-    an app's root), which the generated tests call. Every module named here is
-    looked up the same way as the app package.
+    an app's root), which the generated tests call. ``migrations_dir`` is Alembic's
+    ``script_location`` relative to the root (revisions go in its ``versions``).
+    ``user_dependency`` (``module:name``) is the project's own current-user
+    dependency when ``fastgen init --user-dependency`` adopted it, and
+    ``test_client_fixture`` the name of the fixture the generated tests call the
+    app with (another than ``client`` when the project's tests have one);
+    ``openapi_url`` is where the app serves its OpenAPI document. Every module
+    named here is looked up the same way as the app package.
     """
 
     root: Path
@@ -32,6 +38,20 @@ class ProjectConfig:
     core_package: str = ""
     tests_package: str = "tests"
     api_prefix: str = "/api/v1"
+    migrations_dir: str = "migrations"
+    user_dependency: str = ""
+    database_url: str = ""
+    test_client_fixture: str = "client"
+    openapi_url: str = "/openapi.json"
+
+    @property
+    def versions_dir(self) -> str:
+        """The directory of the Alembic revisions, relative to the root."""
+        return f"{self.migrations_dir}/versions"
+
+    def is_migration(self, path: str) -> bool:
+        """Whether ``path`` (relative to the root) is an Alembic revision."""
+        return path.startswith(f"{self.versions_dir}/")
 
     @property
     def core(self) -> str:
@@ -109,7 +129,13 @@ def _config_from(
     for key, value in settings.items():
         if key not in known:
             continue
-        if key == "api_prefix":
+        if key == "openapi_url":
+            if not isinstance(value, str) or not value or not _is_url_prefix(value):
+                raise FastgenError(
+                    f"{pyproject}: [tool.fastgen] openapi_url must be a path like "
+                    '"/openapi.json"'
+                )
+        elif key == "api_prefix":
             if not isinstance(value, str) or not _is_url_prefix(value):
                 raise FastgenError(
                     f"{pyproject}: [tool.fastgen] api_prefix must be empty or a path "
@@ -132,13 +158,18 @@ _SHAPES = {
     "api_router": "must be a module or module:attribute, like app.api:api_router",
     "dev_private_key": "must be a relative path inside the project, like "
     "keys/dev-private.jwk.json",
+    "migrations_dir": "must be a relative path inside the project, like migrations",
+    "user_dependency": "must be module:name, like app.api.deps:get_current_user",
+    "database_url": "must be module:expression, like "
+    "app.core.config:settings.DATABASE_URL",
+    "test_client_fixture": "must be a Python identifier, like client",
 }
 
 
 def _stays_inside(key: str, value: str) -> bool:
     """Whether a setting has its shape, which keeps every path it gives inside the
     project root (no leading dots, no ``..``, nothing absolute)."""
-    if key == "dev_private_key":
+    if key in {"dev_private_key", "migrations_dir"}:
         path = PurePosixPath(value)
         return (
             not path.is_absolute()
@@ -148,6 +179,11 @@ def _stays_inside(key: str, value: str) -> bool:
         )
     if key == "api_router":
         return _is_dotted(value.partition(":")[0])  # the module names a file
+    if key in {"user_dependency", "database_url"}:
+        module, sep, name = value.partition(":")
+        return bool(sep) and _is_dotted(module) and _is_dotted(name)
+    if key == "test_client_fixture":
+        return "." not in value and _is_dotted(value)
     return _is_dotted(value)
 
 

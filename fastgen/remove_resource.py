@@ -65,7 +65,7 @@ def plan_remove_resource(
             "want it"
         )
     paths = ResourcePaths(spec, project_layout(config))
-    owned = {p: h for p, h in record.files.items() if not p.startswith("migrations/")}
+    owned = {p: h for p, h in record.files.items() if not config.is_migration(p)}
     ejected = {paths.parts()[part] for part in spec.ejected}
     bases = load_bases(root)
     deleted, kept = set(), []
@@ -118,13 +118,13 @@ def _drop_migration(
     found: dict[str, tuple[ResourceSpec, str]],
 ) -> dict[str, str]:
     """The revision dropping ``spec``'s table, chained on the current head."""
-    revisions = read_revisions(config.root)
+    revisions = read_revisions(config.root, config.versions_dir)
     table = spec.names.plural_snake
     revision = drop_revision(create_revision(table, revisions))
     migration = Migration(
         revision,
         current_head(revisions),
-        f"migrations/versions/{revision}_drop_{table}.py",
+        f"{config.versions_dir}/{revision}_drop_{table}.py",
     )
     text = render_drop_migration(
         spec,

@@ -10,7 +10,7 @@ from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
 from fastgen.resource_context import FieldView, Target, field_views
-from fastgen.shadowing import protect_class_names
+from fastgen.shadowing import protect_class_names, rename_name
 from fastgen.spec import ResourceSpec
 
 
@@ -33,6 +33,10 @@ class Layout:
     fastgen's shared modules (db, auth, errors, responses, types) and ``tests`` the
     dotted test package the generated tests and factories go in. ``api_prefix``
     is the URL path the router resources are wired into is served under.
+    ``client_fixture`` is the fixture the generated tests call the app with, and
+    ``own_auth`` whether the project's own auth signs users in (the tests then
+    learn the owner id from the ``user_id`` fixture); ``openapi_url`` is where
+    the app serves its OpenAPI document.
     """
 
     package: str = "app"
@@ -40,6 +44,9 @@ class Layout:
     core: str = "app.core"
     tests: str = "tests"
     api_prefix: str = "/api/v1"
+    client_fixture: str = "client"
+    own_auth: bool = False
+    openapi_url: str = "/openapi.json"
 
     @property
     def tests_dir(self) -> str:
@@ -140,6 +147,10 @@ def render_resource(
         )
         # fields may be named like a name the class body uses (`date: date`)
         files[path] = protect_class_names(text) if part in _CLASS_PARTS else text
+    if layout.client_fixture != DEFAULT_LAYOUT.client_fixture:
+        files[paths.tests] = rename_name(
+            files[paths.tests], DEFAULT_LAYOUT.client_fixture, layout.client_fixture
+        )
     return files
 
 

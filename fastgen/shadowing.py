@@ -93,3 +93,26 @@ def _after_imports(tree: ast.Module) -> int:
         if isinstance(node, ast.Import | ast.ImportFrom):
             last = node.end_lineno or node.lineno
     return last
+
+
+def rename_name(source: str, old: str, new: str) -> str:
+    """``source`` with every variable and parameter named ``old`` named ``new``
+    (attributes, keywords and strings are left alone)."""
+    tree = ast.parse(source)
+    positions = sorted(
+        (
+            (node.lineno, node.col_offset)
+            for node in ast.walk(tree)
+            if (isinstance(node, ast.Name) and node.id == old)
+            or (isinstance(node, ast.arg) and node.arg == old)
+        ),
+        reverse=True,
+    )
+    lines = source.splitlines(keepends=True)
+    width = len(old.encode("utf-8"))
+    for line, column in positions:
+        raw = lines[line - 1].encode("utf-8")
+        lines[line - 1] = (raw[:column] + new.encode() + raw[column + width :]).decode(
+            "utf-8"
+        )
+    return "".join(lines)

@@ -193,7 +193,7 @@ def _edited_files(config: ProjectConfig, name: str) -> list[str]:
     edited = []
     for path, digest in sorted(record.files.items()):
         text = read_exact(config.root / path)
-        if path.startswith("migrations/") or text is None:
+        if config.is_migration(path) or text is None:
             continue
         if is_hand_edited(text, recorded=digest, base=bases.get(path)):
             edited.append(path)

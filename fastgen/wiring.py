@@ -122,7 +122,9 @@ def register_model(
     bound = _model_binding(tree, module, name)
     if bound is None:
         statement = _import_statement(module, name, name, noqa=not exported)
-        tree = _add_import(tree, statement, module=module, before=len(tree.body))
+        tree = _add_import(
+            tree, statement, module=module, before=len(tree.body), own_section=True
+        )
         bound = name
     if exported:
         tree = _ensure_exported(tree, bound)
@@ -510,14 +512,16 @@ def _add_import(
     *,
     module: str,
     before: int,
+    own_section: bool = False,
 ) -> cst.Module:
     """Insert an import of ``module``, sorted into its package's run if there is one.
 
     Inserted at the top of the run, the import takes over the blank lines above the
     run (comments above the run's first line stay with that line, a blank line
     apart, as isort keeps them). Otherwise a blank line separates it from a
-    docstring or ``from __future__`` block above, and from non-import code below
-    (as black requires).
+    docstring or ``from __future__`` block above (and from other packages' imports
+    when it starts ``own_section``, as isort keeps first-party imports), and from
+    non-import code below (as black requires).
     """
     body = list(tree.body)
     sorted_at = _sorted_import_index(body, before, module)
@@ -534,7 +538,9 @@ def _add_import(
             return tree.with_changes(body=body)
     index = _import_index(body, before) if sorted_at is None else sorted_at[0]
     after_header = index > 0 and (
-        (index == 1 and _is_docstring(body[0])) or _is_future_import(body[index - 1])
+        (index == 1 and _is_docstring(body[0]))
+        or _is_future_import(body[index - 1])
+        or (own_section and sorted_at is None and _is_import(body[index - 1]))
     )
     blank = [cst.EmptyLine()] if after_header else []
     body.insert(index, statement.with_changes(leading_lines=blank))

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+# Projects the tests copy and run, not tests of fastgen.
+collect_ignore = ["fixtures"]
+
 PG_ADMIN_DSN = os.environ.get(
     "FASTGEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -399,3 +399,62 @@ def test_help_names_the_table_it_writes() -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "writes [tool.fastgen] into pyproject.toml" in text
+
+
+def test_an_alembic_env_without_sqlmodel_metadata_is_refused(tmp_path: Path) -> None:
+    before = write_project(
+        tmp_path,
+        MODULE_LEVEL_APP
+        | {
+            "alembic.ini": "[alembic]\nscript_location = %(here)s/db/migrations\n",
+            "db/migrations/env.py": "from myservice.db import Base\n\n"
+            "target_metadata = Base.metadata\n",
+        },
+    )
+
+    result = CliRunner().invoke(app, ["init", "--path", str(tmp_path)])
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "error: db/migrations/env.py: target_metadata is not SQLModel.metadata, "
+        "where fastgen's tables are: set target_metadata = SQLModel.metadata (or a "
+        "list with it and your own metadata)",
+    ]
+    assert snapshot(tmp_path) == before
+
+
+ENV_BEFORE = """\
+from sqlmodel import SQLModel
+
+from myservice.db import configure  # the project's own setup
+
+configure()
+target_metadata = SQLModel.metadata
+"""
+
+
+def test_an_alembic_env_gets_the_models_import_above_target_metadata(
+    tmp_path: Path,
+) -> None:
+    write_project(
+        tmp_path,
+        MODULE_LEVEL_APP
+        | {
+            "alembic.ini": "[alembic]\nscript_location = db/migrations\n",
+            "db/migrations/env.py": ENV_BEFORE,
+        },
+    )
+
+    plan = init(tmp_path)
+
+    assert plan.migrations_dir == "db/migrations"
+    assert (tmp_path / "db/migrations/env.py").read_text() == ENV_BEFORE.replace(
+        "target_metadata",
+        "import myservice.models  # noqa: E402, F401  (fastgen's tables)\n"
+        "target_metadata",
+    )
+    assert not (tmp_path / "migrations").exists()
+    assert (
+        'migrations_dir = "db/migrations"' in (tmp_path / "pyproject.toml").read_text()
+    )
+    assert init(tmp_path).already_initialised

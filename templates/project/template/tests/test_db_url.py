@@ -38,6 +38,24 @@ def test_neon_pooler_url_as_printed_by_neon() -> None:
     assert config.engine_kwargs == POSTGRES_ENGINE_KWARGS
 
 
+def test_psycopg_urls_stay_on_psycopg() -> None:
+    raw = "postgresql+psycopg://user:pw@localhost:5432/app?sslmode=require"
+
+    config = normalize_database_url(raw)
+
+    assert config.url == raw  # psycopg 3 is async too and reads sslmode itself
+    assert config.connect_args == {}
+    assert config.engine_kwargs == POSTGRES_ENGINE_KWARGS
+
+
+def test_psycopg_pooler_urls_prepare_no_statements() -> None:
+    config = normalize_database_url(
+        "postgresql+psycopg://u:p@ep-cool-darkness-123456-pooler.aws.neon.tech/db"
+    )
+
+    assert config.connect_args == {"prepare_threshold": None}
+
+
 def test_neon_direct_url_keeps_statement_cache() -> None:
     config = normalize_database_url(
         "postgresql://u:p@ep-cool-darkness-123456.eu-central-1.aws.neon.tech/db"

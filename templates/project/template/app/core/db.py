@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,6 +27,10 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # Neon suspends idle computes after 5 minutes; recycle connections before that.
 POSTGRES_POOL_RECYCLE_SECONDS = 240
 
+_POSTGRES_ENGINE_KWARGS: dict[str, Any] = {
+    "pool_pre_ping": True,
+    "pool_recycle": POSTGRES_POOL_RECYCLE_SECONDS,
+}
 _SSL_MODES = frozenset(
     {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
 )
@@ -54,8 +58,12 @@ def normalize_database_url(raw_url: str) -> DatabaseConfig:
     asyncpg's ``ssl`` argument and ``channel_binding`` is dropped. Pooler hosts
     (Neon's ``-pooler`` endpoints, PgBouncer in transaction mode) cannot keep
     prepared statements, so statement caching is disabled for them.
+    ``postgresql+psycopg://`` stays on psycopg 3, which is async as well and
+    reads libpq's parameters itself.
     """
     url = make_url(raw_url.strip())
+    if url.drivername == "postgresql+psycopg":
+        return _psycopg_config(url)
     backend = url.get_backend_name()
     if backend == "sqlite":
         return DatabaseConfig(
@@ -84,10 +92,18 @@ def normalize_database_url(raw_url: str) -> DatabaseConfig:
     return DatabaseConfig(
         url=url.render_as_string(hide_password=False),
         connect_args=connect_args,
-        engine_kwargs={
-            "pool_pre_ping": True,
-            "pool_recycle": POSTGRES_POOL_RECYCLE_SECONDS,
-        },
+        engine_kwargs=_POSTGRES_ENGINE_KWARGS,
+    )
+
+
+def _psycopg_config(url: URL) -> DatabaseConfig:
+    """A psycopg 3 URL as it is: only pooler hosts need a setting (no prepared
+    statements)."""
+    pooled = bool(url.host and "-pooler" in url.host)
+    return DatabaseConfig(
+        url=url.render_as_string(hide_password=False),
+        connect_args={"prepare_threshold": None} if pooled else {},
+        engine_kwargs=_POSTGRES_ENGINE_KWARGS,
     )
 
 
