@@ -646,6 +646,11 @@ def _check_field_in_project(
             f"field {name}: {field.ref} is not a resource of this project; add it "
             f"first with `fastgen add resource {field.ref} ...`"
         )
+    if target.singleton:
+        raise FastgenError(
+            f"field {name}: {field.ref} is a singleton (one row per user at "
+            f"/me/...), which rows cannot refer to; drop the ref"
+        )
     if target.owned and not spec.owned:
         raise FastgenError(
             f"field {name}: a shared resource cannot refer to {field.ref}, which is "

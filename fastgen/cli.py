@@ -219,6 +219,13 @@ def add_resource(
         bool,
         typer.Option("--no-owner", help="Shared resource: rows are not per user."),
     ] = False,
+    singleton: Annotated[
+        bool,
+        typer.Option(
+            "--singleton",
+            help="One row per user at /me/<name> (GET, PUT, PATCH), e.g. settings.",
+        ),
+    ] = False,
     dry_run: DryRun = False,
     force: Force = False,
     project: ProjectDir = None,
@@ -237,9 +244,16 @@ def add_resource(
     if spec_file is not None:
         if name or fields:
             raise FastgenError("give either --spec FILE or NAME FIELD..., not both")
+        if no_owner or singleton:
+            raise FastgenError(
+                "with --spec, say it in the file (owned: false, singleton: true) "
+                "instead of --no-owner/--singleton"
+            )
         spec = load_spec_file(spec_file)
     elif name and fields:
-        spec = parse_resource(name, fields, owned=not no_owner)
+        spec = parse_resource(
+            name, fields, owned=not no_owner, singleton=singleton
+        )
     else:
         raise FastgenError(
             "give the resource and its fields, e.g. `fastgen add resource Post "

@@ -112,6 +112,14 @@ _UNCOUNTABLE = frozenset(
         "weather",
         "knowledge",
         "evidence",
+        # already plural: resources named for a set of things (often per-user
+        # singletons such as Settings)
+        "preferences",
+        "credentials",
+        "analytics",
+        "stats",
+        "details",
+        "permissions",
     }
 )
 
@@ -202,8 +210,8 @@ def pluralize(word: str) -> str:
 
 def _pluralize_lower(word: str) -> str:
     """Pluralise one lowercase word."""
-    if word in _UNCOUNTABLE or word in _PLURAL_FORMS:
-        return word
+    if word in _UNCOUNTABLE or word in _PLURAL_FORMS or word.endswith("ings"):
+        return word  # "settings", "things": already plural
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":

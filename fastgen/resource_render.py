@@ -117,30 +117,23 @@ def render_resource(
     paths = ResourcePaths(spec, layout)
     context = _context(spec, targets, layout)
     module = paths.module
-    imports = {
-        "models": _model_imports(context),
-        "schemas": _schema_imports(context, module),
-        "service": _service_imports(context, module),
-        "router": _router_imports(context, module),
-        "tests": _test_imports(context),
-    }
+    imports = _singleton_imports if spec.singleton else _collection_imports
     files = {
         f"{paths.package}/__init__.py": render_template(
             "resource/package_init.py.jinja", context, formatted=False
         ),
         paths.factory: render_template(
-            "resource/factory.py.jinja",
-            context | {"imports": _factory_imports(context).render()},
+            _template("factory", singleton=spec.singleton),
+            context | {"imports": imports("factory", context, module).render()},
             formatted=False,
         ),
     }
     for part, path in paths.parts().items():
-        name = "test_resource" if part == "tests" else part
         text = render_template(
-            f"resource/{name}.py.jinja",
+            _template(part, singleton=spec.singleton),
             context
             | {
-                "imports": imports[part].render(),
+                "imports": imports(part, context, module).render(),
                 "header": ownership_header(paths, part),
             },
             formatted=False,
@@ -155,6 +148,70 @@ def render_resource(
 
 
 _CLASS_PARTS = frozenset({"models", "schemas"})
+#: Parts a singleton (one row per user at /me/...) renders from its own template.
+_SINGLETON_PARTS = frozenset({"service", "router", "tests", "factory"})
+
+
+def _template(part: str, *, singleton: bool) -> str:
+    if singleton and part in _SINGLETON_PARTS:
+        return f"resource/singleton_{part}.py.jinja"
+    return f"resource/{'test_resource' if part == 'tests' else part}.py.jinja"
+
+
+def _collection_imports(part: str, context: dict[str, Any], module: str) -> ImportSet:
+    """The imports of one part of a resource with a collection of rows."""
+    if part == "models":
+        return _model_imports(context)
+    if part == "schemas":
+        return _schema_imports(context, module)
+    if part == "service":
+        return _service_imports(context, module)
+    if part == "router":
+        return _router_imports(context, module)
+    if part == "factory":
+        return _factory_imports(context)
+    return _test_imports(context)
+
+
+def _singleton_imports(part: str, context: dict[str, Any], module: str) -> ImportSet:
+    """The imports of one part of a singleton resource."""
+    names = context["r"]
+    imports = _imports(context)
+    if part == "models":
+        return _model_imports(context)
+    if part == "schemas":
+        return _schema_imports(context, module)
+    if part == "service":
+        imports.add("typing", "Any")
+        imports.add("sqlalchemy.exc", "IntegrityError")
+        imports.add("sqlmodel", "col", "select")
+        imports.add("sqlmodel.ext.asyncio.session", "AsyncSession")
+        imports.add(_core(context, "types"), "utcnow")
+        imports.add(f"{module}.models", names.class_name)
+        imports.add(f"{module}.schemas", f"{names.class_name}Base")
+        imports.add(f"{module}.schemas", f"{names.class_name}Update")
+    elif part == "router":
+        imports.add("fastapi", "APIRouter")
+        imports.add(_core(context, "auth"), "CurrentUserDep")
+        imports.add(_core(context, "db"), "SessionDep")
+        imports.add(_core(context, "errors"), "error_responses")
+        imports.add(_core(context, "responses"), "DataResponse")
+        imports.add(module, "service")
+        for suffix in ("Base", "Public", "Update"):
+            imports.add(f"{module}.schemas", f"{names.class_name}{suffix}")
+    elif part == "factory":
+        imports.add("typing", "Any")
+    else:
+        imports.add("asyncio")
+        imports.add("json")
+        imports.add("typing", "Any")
+        imports.add("httpx")
+        imports.add("pytest")
+        for view in context["fields"]:
+            _add_all(imports, context, view.kind.test_imports())
+        factory = f"{context['layout'].tests}.factories.{names.plural_snake}"
+        imports.add(factory, f"{names.snake}_payload")
+    return imports
 
 
 def render_create_migration(
@@ -227,20 +284,32 @@ def _context(
     names = spec.names
     views = field_views(spec, targets)
     sortable = [v for v in views if v.spec.is_sortable]
-    indexed = ["owner_id"] if spec.owned else []
+    # a singleton's owner_id is unique, which indexes it already
+    indexed = ["owner_id"] if spec.owned and not spec.singleton else []
     indexed += [v.column for v in views if v.has_single_index]
+    kebab = names.snake.replace("_", "-")
     return {
         "r": names,
         "owned": spec.owned,
+        "singleton": spec.singleton,
+        "kebab": kebab,
         # The local holding one row: named after the resource unless that makes
         # `name = await service.update_name(` too long for a line.
         "var": names.snake if len(names.snake) <= 29 else "row",
         "layout": layout,
         "api_prefix": layout.api_prefix,
-        "url": f"{layout.api_prefix}/{names.plural_kebab}",
+        "url": (
+            f"{layout.api_prefix}/me/{kebab}"
+            if spec.singleton
+            else f"{layout.api_prefix}/{names.plural_kebab}"
+        ),
         "header": ownership_header(ResourcePaths(spec, layout)),
         "model_doc": f"A {names.title.lower()}"
-        + (", owned by the user who created it." if spec.owned else ", shared."),
+        + (
+            ", one per user."
+            if spec.singleton
+            else ", owned by the user who created it." if spec.owned else ", shared."
+        ),
         "fields": views,
         "enums": [v for v in views if v.kind.defines_enum],
         "refs": [v for v in views if v.is_ref],
@@ -339,9 +408,10 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
 
 def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports = _imports(context)
-    imports.add("uuid")
     imports.add("datetime", "datetime")
-    imports.add("enum", "StrEnum")
+    if not context["singleton"]:
+        imports.add("uuid")
+        imports.add("enum", "StrEnum")
     imports.add("pydantic", "BaseModel", "ConfigDict", "Field")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.schema_imports(view.spec))

@@ -165,6 +165,10 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
     constraints: dict[str, ConstraintDef] = {}
     if spec.owned:
         columns["owner_id"] = ColumnDef("owner_id", "sa.String(length=255)", False)
+    if spec.singleton:  # one row per owner: the unique constraint indexes it
+        name = f"uq_{table}_owner_id"
+        constraints[name] = ConstraintDef(ConstraintKind.UNIQUE, name, ("owner_id",))
+    elif spec.owned:
         indexes[f"ix_{table}_owner_id"] = IndexDef(f"ix_{table}_owner_id", "owner_id")
     for view in field_views(spec, targets):
         column = view.column

@@ -115,7 +115,7 @@ _FILE_FIELD_KEYS = (
     "description",
     "renamed_from",
 )
-_FILE_TOP_KEYS = ("name", "owned", "ejected", "fields")
+_FILE_TOP_KEYS = ("name", "owned", "singleton", "ejected", "fields")
 #: Longest field name; see ``naming.MAX_NAME_LENGTH``.
 MAX_FIELD_NAME_LENGTH = 44
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -402,6 +402,7 @@ class ResourceSpec(BaseModel):
     name: StrictStr
     fields: list[FieldSpec]
     owned: StrictBool = True
+    singleton: StrictBool = False
     ejected: list[StrictStr] = []
 
     @field_validator("name")
@@ -440,6 +441,31 @@ class ResourceSpec(BaseModel):
             if ejected.count(part) > 1:
                 raise ValueError(f"part {part!r} is listed twice; list it once")
         return [part for part in PARTS if part in ejected]
+
+    @model_validator(mode="after")
+    def _singleton_shape(self) -> ResourceSpec:
+        """A singleton is one row per user, read before its first write: it is
+        owned and every field has a value without one."""
+        if not self.singleton:
+            return self
+        if not self.owned:
+            raise ValueError(
+                "a singleton is one row per user, so it cannot be shared: drop "
+                "--no-owner (or owned: false)"
+            )
+        for field in self.fields:
+            if field.is_required:
+                raise ValueError(
+                    f"field {field.name!r} of a singleton needs a default or '?': "
+                    "its values are returned before the first write (e.g. "
+                    f"{field.name}:{field.kind.describe(field)}=...)"
+                )
+            if field.unique or field.ref is not None:
+                raise ValueError(
+                    f"field {field.name!r}: a singleton's fields cannot be unique or "
+                    "refs (there is one row per user)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _owner_free(self) -> ResourceSpec:
@@ -511,13 +537,15 @@ def parse_field(text: str) -> FieldSpec:
 
 
 def parse_resource(
-    name: str, field_args: list[str], *, owned: bool = True
+    name: str, field_args: list[str], *, owned: bool = True, singleton: bool = False
 ) -> ResourceSpec:
     """Parse ``fastgen add resource NAME FIELD...`` into a ``ResourceSpec``."""
     Names.from_name(name)
     fields = [parse_field(arg) for arg in field_args]
     try:
-        return ResourceSpec(name=name, fields=fields, owned=owned)
+        return ResourceSpec(
+            name=name, fields=fields, owned=owned, singleton=singleton
+        )
     except ValidationError as err:
         raise FastgenError(f"resource {name!r}: {_first_error(err)}") from None
 
@@ -736,7 +764,8 @@ def _spec_from_data(data: object, source: str) -> ResourceSpec:
             "(e.g. title: str{200})"
         )
     fields = [_field_from_entry(name, entry, source) for name, entry in entries.items()]
-    values = {key: data[key] for key in ("name", "owned", "ejected") if key in data}
+    keys = ("name", "owned", "singleton", "ejected")
+    values = {key: data[key] for key in keys if key in data}
     try:
         return ResourceSpec.model_validate({**values, "fields": fields})
     except ValidationError as err:
@@ -793,6 +822,8 @@ def dump_spec(spec: ResourceSpec) -> str:
     _Dumper.add_representer(_FlowMap, flow_map)
     _Dumper.add_representer(_FlowList, flow_list)
     document: dict[str, Any] = {"name": spec.name, "owned": spec.owned}
+    if spec.singleton:
+        document["singleton"] = True
     if spec.ejected:
         document["ejected"] = _FlowList(spec.ejected)
     document["fields"] = {field.name: _field_entry(field) for field in spec.fields}

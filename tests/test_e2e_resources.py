@@ -1,10 +1,11 @@
 """End to end: resources added through the real CLI lint, test, migrate and serve.
 
-One project is generated per module and given five resources that between them use
+One project is generated per module and given six resources that between them use
 every field type, optional fields, enums, a decimal, unique fields, a shared
-(``--no-owner``) resource, a ``ref`` chain (Comment -> Post -> Author, plus a
-self-reference; deleting a post deletes its comments, deleting a comment clears
-its replies' parent) and a multi-word name. Every test reuses that project.
+(``--no-owner``) resource, a per-user singleton (``--singleton``), a ``ref`` chain
+(Comment -> Post -> Author, plus a self-reference; deleting a post deletes its
+comments, deleting a comment clears its replies' parent) and a multi-word name.
+Every test reuses that project.
 """
 
 from __future__ import annotations
@@ -47,9 +48,16 @@ RESOURCES: list[tuple[str, ...]] = [
     ),
     ("Comment", "post:ref:Post:cascade", "body:text", "parent:ref:Comment?:set_null"),
     ("Tag", "name:str{50}:unique", "color:enum{red,green,blue}=red", "--no-owner"),
+    (
+        "Settings",
+        "theme:enum{light,dark}=light",
+        "page_size:int{10,100}=20",
+        "signature:text{,500}?",
+        "--singleton",
+    ),
     ("BlogCategory", "label:str{80}"),
 ]
-TABLES = ["authors", "posts", "comments", "tags", "blog_categories"]
+TABLES = ["authors", "posts", "comments", "tags", "settings", "blog_categories"]
 
 # Measured at 8fc773a and again at 89d36dc: 264 tests in total (29 authors, 63 posts,
 # 34 comments, 29 tags, 24 blog_categories). The floors sit a little below, so

@@ -24,6 +24,16 @@ from fastgen.naming import MAX_NAME_LENGTH, Names, pluralize
         ("Status", "Status", "status", "statuses", "statuses", "Statuses"),
         ("Address", "Address", "address", "addresses", "addresses", "Addresses"),
         ("News", "News", "news", "news", "news", "News"),
+        ("Settings", "Settings", "settings", "settings", "settings", "Settings"),
+        (
+            "UserSettings",
+            "UserSettings",
+            "user_settings",
+            "user_settings",
+            "user-settings",
+            "UserSettings",
+        ),
+        ("Building", "Building", "building", "buildings", "buildings", "Buildings"),
         (
             "SalesPerson",
             "SalesPerson",

@@ -100,12 +100,18 @@ CONSTRAINED = parse_resource(
         "code:int{100,999}:unique",
     ],
 )
+SETTINGS = parse_resource(
+    "Settings",
+    ["theme:enum{light,dark}=light", "page_size:int{10,100}=20", "bio:text{,500}?"],
+    singleton=True,
+)
 SPECS = {
     "author": AUTHOR,
     "post": EVERY_TYPE,
     "tag": SHARED_UNIQUES,
     "recipe": CONSTRAINED,
     "comment": COMMENT,
+    "settings": SETTINGS,
 }
 TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")

@@ -446,7 +446,8 @@ def test_equal_json_defaults_dump_identically() -> None:
         ),
         (
             "name: Post\nfeilds:\n  title: str\n",
-            "post.yaml: unknown key 'feilds'; valid keys: name, owned, ejected, fields",
+            "post.yaml: unknown key 'feilds'; valid keys: name, owned, singleton, "
+            "ejected, fields",
         ),
         (
             "name: Post\nejected: [views]\nfields:\n  title: str\n",
@@ -589,3 +590,26 @@ def test_constraint_errors_in_spec_files(
         load_spec_file(path)
     assert problem in caught.value.message
     assert "\n" not in caught.value.message
+
+
+def test_singletons_round_trip_and_default_to_not_singleton(tmp_path: Path) -> None:
+    spec = parse_resource("Settings", ["theme:str=light"], singleton=True)
+    dumped = dump_spec(spec)
+    assert "singleton: true" in dumped
+    assert load_spec_file(write(tmp_path, "settings.yaml", dumped)) == spec
+    assert "singleton" not in dump_spec(parse_resource("Post", ["title:str"]))
+
+
+@pytest.mark.parametrize(
+    ("fields", "owned", "problem"),
+    [
+        (["theme:str"], True, "field 'theme' of a singleton needs a default or '?'"),
+        (["theme:str=a"], False, "a singleton is one row per user"),
+        (["code:str?:unique"], True, "cannot be unique or refs"),
+        (["post:ref:Post?"], True, "cannot be unique or refs"),
+    ],
+)
+def test_singleton_errors(fields: list[str], owned: bool, problem: str) -> None:
+    with pytest.raises(FastgenError) as caught:
+        parse_resource("Settings", fields, owned=owned, singleton=True)
+    assert problem in caught.value.message
