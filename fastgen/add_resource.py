@@ -125,6 +125,7 @@ def project_layout(config: ProjectConfig) -> Layout:
         core=config.core,
         tests=config.tests_package,
         api_prefix=config.api_prefix,
+        rejects_unknown_query=config.rejects_unknown_query,
     )
 
 

@@ -100,7 +100,12 @@ class FieldKind:
     sa_type = ""
     indexable = True
     uniqueable = True
+    #: The list endpoint has an equality filter ``?<column>=`` on the field.
     filterable = False
+    #: ... and range filters ``?<column>_min=`` and ``?<column>_max=`` (inclusive).
+    rangeable = False
+    #: ``?q=`` searches the field (case-insensitive substring).
+    searchable = False
     sortable = False
     #: Whether a unique factory value needs the call counter ``n``.
     sequenced = True
@@ -202,8 +207,9 @@ class FieldKind:
         """``Field(...)`` arguments validating a request value."""
         return self.size_args(spec)
 
-    def filter_args(self) -> list[str]:
-        return []
+    def filter_args(self, spec: FieldSpec) -> list[str]:
+        """``Field(...)`` arguments validating a filter value (the length)."""
+        return self.size_args(spec)
 
     # --- imports -------------------------------------------------------------------
 
@@ -221,6 +227,10 @@ class FieldKind:
 
     def test_imports(self) -> list[Import]:
         """What the generated tests need to compare the field."""
+        return []
+
+    def filter_imports(self) -> list[Import]:
+        """What the filters schema needs beyond :meth:`schema_imports`."""
         return []
 
     # --- values for the generated tests and the OpenAPI document ----------------
@@ -242,9 +252,14 @@ class FieldKind:
         so ``float("nan")`` is ``NaN``); none may reach the database."""
         return []
 
-    def invalid_filter_literals(self) -> list[str]:
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         """Query values the list endpoint's filter on the field must refuse."""
         return []
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        """A valid value of a searchable field containing ``text`` (ASCII letters,
+        digits and ``%_/``), or ``None`` when the field cannot hold it."""
+        raise NotImplementedError
 
     def sort_key(self, value: object) -> Any:
         return value
@@ -295,9 +310,21 @@ class _Text(FieldKind):
     def pg_column_type(self, spec: FieldSpec) -> str:
         return f"VARCHAR({self.max_length(spec)})"
 
+    def filter_annotation(self, view: FieldView) -> str:
+        return "SafeStr"  # the stored text as it is, within the column's length
+
+    def filter_imports(self) -> list[Import]:
+        return [("core.types", "SafeStr")]
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        length = self.max_length(spec)
+        return text if length is None or len(text) <= length else None
+
 
 class StrKind(_Text):
     type = FieldType.STR
+    filterable = True
+    searchable = True
     sortable = True
     short_text = True
     argument_keys = ("max_length",)
@@ -328,6 +355,9 @@ class StrKind(_Text):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return [f'"x" * {(spec.max_length or 0) + 1}', *_UNSTORABLE_TEXT]
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return [f'"x" * {(spec.max_length or 0) + 1}', _UNSTORABLE_TEXT[0]]
+
 
 class TextKind(_Text):
     type = FieldType.TEXT
@@ -335,6 +365,7 @@ class TextKind(_Text):
     pg_type = "TEXT"
     sa_type = "sa.Text"
     indexable = False
+    searchable = True
 
     def arguments(self, arguments: list[str]) -> dict[str, Any]:
         raise ValueError(
@@ -364,6 +395,8 @@ class TextKind(_Text):
 class EmailKind(_Text):
     type = FieldType.EMAIL
     schema_type = "EmailAddress"
+    filterable = True
+    searchable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> str:
@@ -388,10 +421,17 @@ class EmailKind(_Text):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"not-an-email"', r'"a\x00b@example.com"']
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return [f'"x" * {EMAIL_LENGTH + 1}', r'"a\x00b@example.com"']
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        return f"u{text}@example.com"
+
 
 class UrlKind(_Text):
     type = FieldType.URL
     schema_type = "HttpUrlStr"
+    filterable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> str:
         if isinstance(value, str) and not any(char.isspace() for char in value):
@@ -421,6 +461,9 @@ class UrlKind(_Text):
             r'"https://example.com/\x00"',
             r'"https://example.com/\ud800"',
         ]
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return [f'"x" * {URL_LENGTH + 1}', r'"https://example.com/\x00"']
 
 
 class EnumKind(_Text):
@@ -492,6 +535,12 @@ class EnumKind(_Text):
     def python_type(self, view: FieldView) -> str:
         return view.enum_class
 
+    def filter_annotation(self, view: FieldView) -> str:
+        return self.python_type(view)
+
+    def filter_imports(self) -> list[Import]:
+        return []  # the enum class comes with the schemas' enum imports
+
     def literal(self, view: FieldView, value: object) -> str:
         return f"{view.enum_class}.{str(value).upper()}"
 
@@ -510,6 +559,9 @@ class EnumKind(_Text):
         return (spec.choices or [""])[0]
 
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"not-a-choice"']
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         return ['"not-a-choice"']
 
 
@@ -549,6 +601,7 @@ class IntKind(FieldKind):
     pg_type = "INTEGER"
     family = "number"
     filterable = True
+    rangeable = True
     sortable = True
 
     def parse_default(self, text: str) -> object:
@@ -566,7 +619,7 @@ class IntKind(FieldKind):
             )
         return value
 
-    def filter_args(self) -> list[str]:
+    def filter_args(self, spec: FieldSpec) -> list[str]:
         return [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
 
     def sample(self, spec: FieldSpec, variant: int) -> object:
@@ -581,8 +634,8 @@ class IntKind(FieldKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"abc"', str(INT32_MAX + 1), '"5"', "5.5", "True"]
 
-    def invalid_filter_literals(self) -> list[str]:
-        return [str(INT32_MAX + 1), str(INT32_MIN - 1)]
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"abc"', "5.5", str(INT32_MAX + 1), str(INT32_MIN - 1)]
 
 
 class FloatKind(FieldKind):
@@ -592,6 +645,8 @@ class FloatKind(FieldKind):
     column = "sa.Float()"
     pg_type = "FLOAT"
     family = "number"
+    filterable = True
+    rangeable = True
     sortable = True
 
     def parse_default(self, text: str) -> object:
@@ -615,14 +670,22 @@ class FloatKind(FieldKind):
     def factory_expr(self, spec: FieldSpec) -> str:
         return "n + 0.5"
 
+    def filter_args(self, spec: FieldSpec) -> list[str]:
+        return ["allow_inf_nan=False"]
+
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"abc"', '"1.5"', "True", 'float("nan")', 'float("inf")']
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"abc"', '"nan"', '"inf"', '"-Infinity"']
 
 
 class DecimalKind(FieldKind):
     type = FieldType.DECIMAL
     model_type = "Decimal"
     family = "number"
+    filterable = True
+    rangeable = True
     sortable = True
     argument_keys = ("precision", "scale")
 
@@ -688,6 +751,12 @@ class DecimalKind(FieldKind):
     def validation_args(self, spec: FieldSpec) -> list[str]:
         return []  # the annotation's type checks the digits
 
+    def filter_annotation(self, view: FieldView) -> str:
+        return self.schema_annotation(view)  # digits as the column holds them
+
+    def filter_args(self, spec: FieldSpec) -> list[str]:
+        return []
+
     def model_imports(self, spec: FieldSpec) -> list[Import]:
         return [("decimal", "Decimal")]
 
@@ -729,6 +798,10 @@ class DecimalKind(FieldKind):
             '"1e2"',
             "1",  # a JSON number: decimals are sent as strings
         ]
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        whole = (spec.precision or 1) - (spec.scale or 0)
+        return ['"NaN"', '"Infinity"', '"1e2"', repr("9" * (whole + 1))]
 
     def sort_key(self, value: object) -> Any:
         return Decimal(str(value))
@@ -792,6 +865,9 @@ class BoolKind(FieldKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"maybe"', '"yes"', "1"]
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"maybe"']
+
 
 class DateKind(FieldKind):
     type = FieldType.DATE
@@ -801,6 +877,7 @@ class DateKind(FieldKind):
     pg_type = "DATE"
     family = "date"
     filterable = True
+    rangeable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> date:
@@ -840,7 +917,7 @@ class DateKind(FieldKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"2024-13-45"', "0", '"20240101"']
 
-    def invalid_filter_literals(self) -> list[str]:
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         return ['"0"', '"20240101"']
 
 
@@ -852,6 +929,8 @@ class DatetimeKind(FieldKind):
     pg_type = "TIMESTAMP WITH TIME ZONE"
     family = "datetime"
     sa_type = "UTCDateTime"
+    filterable = True
+    rangeable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> datetime:
@@ -874,6 +953,9 @@ class DatetimeKind(FieldKind):
             f"{value!r} is not a valid datetime: use ISO 8601 "
             "(e.g. 2024-01-01T10:00:00Z)"
         )
+
+    def filter_annotation(self, view: FieldView) -> str:
+        return "UTCAwareDatetime"
 
     def factory_imports(self, spec: FieldSpec) -> list[Import]:
         return [("datetime", "UTC", "datetime", "timedelta")]
@@ -898,6 +980,9 @@ class DatetimeKind(FieldKind):
             '"0001-01-01T00:00:00+01:00"',  # before the year 1 in UTC
         ]
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"2024-01-01T10:00:00"', '"0"', '"9999-12-31T23:59:59-05:00"']
+
     def compare(self, left: str, right: str) -> str:
         return (
             f"assert datetime.fromisoformat({left}) == datetime.fromisoformat({right})"
@@ -917,6 +1002,7 @@ class UuidKind(FieldKind):
     column = "sa.Uuid()"
     pg_type = "UUID"
     family = "uuid"
+    filterable = True
     sequenced = False
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> UUID:
@@ -944,6 +1030,9 @@ class UuidKind(FieldKind):
         return "str(uuid.uuid4())"
 
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"not-a-uuid"']
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         return ['"not-a-uuid"']
 
 
@@ -1033,7 +1122,6 @@ class RefKind(UuidKind):
     """A reference to a row of another resource (or the same one)."""
 
     type = FieldType.REF
-    filterable = True
     argument_keys = ("ref",)
     shorthand_target = True
 

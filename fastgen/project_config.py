@@ -21,7 +21,10 @@ class ProjectConfig:
     ``<app_package>.core``; ``tests_package`` is where generated tests and factories
     go; ``api_prefix`` is the URL path ``api_router`` is served under (empty for
     an app's root), which the generated tests call. Every module named here is
-    looked up the same way as the app package.
+    looked up the same way as the app package. ``rejects_unknown_query`` says the
+    app answers a query parameter no route declares with a 422 (a new project's
+    ``core.query``; an adopted app keeps its own behaviour), so the generated
+    tests check it.
     """
 
     root: Path
@@ -32,6 +35,7 @@ class ProjectConfig:
     core_package: str = ""
     tests_package: str = "tests"
     api_prefix: str = "/api/v1"
+    rejects_unknown_query: bool = False
 
     @property
     def core(self) -> str:
@@ -104,7 +108,8 @@ def _fastgen_table(pyproject: Path) -> dict[str, object] | None:
 def _config_from(
     root: Path, settings: dict[str, object], pyproject: Path
 ) -> ProjectConfig:
-    known = ProjectConfig.__dataclass_fields__.keys() - {"root"}
+    known = ProjectConfig.__dataclass_fields__.keys() - {"root", *_SWITCHES}
+    switches = {key: _switch(settings, key, pyproject) for key in _SWITCHES}
     values: dict[str, str] = {}
     for key, value in settings.items():
         if key not in known:
@@ -125,7 +130,18 @@ def _config_from(
                 f"{_SHAPES.get(key, 'must be a dotted module name like app.core')}"
             )
         values[key] = value
-    return ProjectConfig(root=root, **values)
+    return ProjectConfig(root=root, **values, **switches)
+
+
+#: ``[tool.fastgen]`` settings that are true or false.
+_SWITCHES = ("rejects_unknown_query",)
+
+
+def _switch(settings: dict[str, object], key: str, pyproject: Path) -> bool:
+    value = settings.get(key, False)
+    if not isinstance(value, bool):
+        raise FastgenError(f"{pyproject}: [tool.fastgen] {key} must be true or false")
+    return value
 
 
 _SHAPES = {

@@ -78,7 +78,22 @@ SHARED_UNIQUES = parse_resource(
     ],
     owned=False,
 )
-SPECS = {"author": AUTHOR, "post": EVERY_TYPE, "tag": SHARED_UNIQUES}
+SEARCHABLE = parse_resource(
+    "Note",
+    [
+        "title:str{200}:search",
+        "body:text:search",
+        "contact:email?:search",
+        "code:str{2}:unique:search",  # too short to hold a search test's marker
+        "pages:int",
+    ],
+)
+SPECS = {
+    "author": AUTHOR,
+    "post": EVERY_TYPE,
+    "tag": SHARED_UNIQUES,
+    "note": SEARCHABLE,
+}
 TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
 
