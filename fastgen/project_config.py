@@ -109,8 +109,9 @@ def _config_from(
     root: Path, settings: dict[str, object], pyproject: Path
 ) -> ProjectConfig:
     known = ProjectConfig.__dataclass_fields__.keys() - {"root", *_SWITCHES}
-    switches = {key: _switch(settings, key, pyproject) for key in _SWITCHES}
-    values: dict[str, str] = {}
+    values: dict[str, str | bool] = {
+        key: _switch(settings, key, pyproject) for key in _SWITCHES
+    }
     for key, value in settings.items():
         if key not in known:
             continue
@@ -130,7 +131,7 @@ def _config_from(
                 f"{_SHAPES.get(key, 'must be a dotted module name like app.core')}"
             )
         values[key] = value
-    return ProjectConfig(root=root, **values, **switches)
+    return ProjectConfig(root=root, **values)  # type: ignore[arg-type]  # keys checked
 
 
 #: ``[tool.fastgen]`` settings that are true or false.
