@@ -247,7 +247,6 @@ def _context(
         "global_unique": [v for v in views if v.spec.unique and not v.unique_per_owner],
         "filters": [v for v in views if v.spec.is_filterable],
         "searched": [v for v in views if v.spec.search],
-        "ranged": [v for v in views if v.spec.is_rangeable],
         "search_columns": _either([v.column for v in views if v.spec.search]),
         # the Filters schema: filters and ``q`` (a text-only resource has no filter)
         "filter_schema": any(v.spec.is_filterable or v.spec.search for v in views),
@@ -307,8 +306,9 @@ def _range_cases(views: list[FieldView]) -> list[RangeCase]:
 
 
 def _search_cases(views: list[FieldView]) -> list[tuple[str, dict[str, str]]]:
-    """``(query, row)`` pairs: a row whose field ``v`` holds the special character
-    ``query`` (and an upper-case ``X``), once per searched field that can hold it."""
+    """``(query, row)`` pairs for the generated search test: in ``row`` one searched
+    field holds the ``LIKE`` special character ``query`` and an upper-case ``X``;
+    one pair per special character and searched field that can hold them."""
     cases = []
     for view in views:
         if view.spec.search and view.kind.search_value(view.spec, "%X0"):
