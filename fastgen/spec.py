@@ -441,11 +441,6 @@ class ResourceSpec(BaseModel):
                     )
         return self
 
-    @property
-    def searchable(self) -> list[FieldSpec]:
-        """The fields ``?q=`` searches."""
-        return [field for field in self.fields if field.search]
-
     @field_validator("ejected")
     @classmethod
     def _known_parts(cls, ejected: list[str]) -> list[str]:

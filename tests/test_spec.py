@@ -565,4 +565,4 @@ def test_search_round_trips_through_spec_files(tmp_path: Path) -> None:
 
     assert "title: {type: str, max_length: 80, search: true}" in path.read_text()
     assert load_spec_file(path) == spec
-    assert [f.name for f in spec.searchable] == ["title"]
+    assert [f.name for f in spec.fields if f.search] == ["title"]
