@@ -129,6 +129,7 @@ def project_layout(config: ProjectConfig) -> Layout:
         client_fixture=config.test_client_fixture,
         own_auth=bool(config.user_dependency),
         openapi_url=config.openapi_url,
+        rejects_unknown_query=config.rejects_unknown_query,
     )
 
 

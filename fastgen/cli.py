@@ -251,9 +251,7 @@ def add_resource(
             )
         spec = load_spec_file(spec_file)
     elif name and fields:
-        spec = parse_resource(
-            name, fields, owned=not no_owner, singleton=singleton
-        )
+        spec = parse_resource(name, fields, owned=not no_owner, singleton=singleton)
     else:
         raise FastgenError(
             "give the resource and its fields, e.g. `fastgen add resource Post "

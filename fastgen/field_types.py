@@ -121,7 +121,12 @@ class FieldKind:
     sa_type = ""
     indexable = True
     uniqueable = True
+    #: The list endpoint has an equality filter ``?<column>=`` on the field.
     filterable = False
+    #: ... and range filters ``?<column>_min=`` and ``?<column>_max=`` (inclusive).
+    rangeable = False
+    #: ``?q=`` searches the field (case-insensitive substring).
+    searchable = False
     sortable = False
     #: Whether a unique factory value needs the call counter ``n``.
     sequenced = True
@@ -258,8 +263,9 @@ class FieldKind:
         """``Field(...)`` arguments validating a request value."""
         return self.size_args(spec)
 
-    def filter_args(self) -> list[str]:
-        return []
+    def filter_args(self, spec: FieldSpec) -> list[str]:
+        """``Field(...)`` arguments validating a filter value (the length)."""
+        return self.size_args(spec)
 
     # --- imports -------------------------------------------------------------------
 
@@ -277,6 +283,10 @@ class FieldKind:
 
     def test_imports(self) -> list[Import]:
         """What the generated tests need to compare the field."""
+        return []
+
+    def filter_imports(self) -> list[Import]:
+        """What the filters schema needs beyond :meth:`schema_imports`."""
         return []
 
     # --- values for the generated tests and the OpenAPI document ----------------
@@ -298,9 +308,14 @@ class FieldKind:
         so ``float("nan")`` is ``NaN``); none may reach the database."""
         return []
 
-    def invalid_filter_literals(self) -> list[str]:
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         """Query values the list endpoint's filter on the field must refuse."""
         return []
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        """A valid value of a searchable field containing ``text`` (ASCII letters,
+        digits and ``%_/``), or ``None`` when the field cannot hold it."""
+        raise NotImplementedError
 
     def sort_key(self, value: object) -> Any:
         return value
@@ -457,9 +472,27 @@ class _Text(FieldKind):
     def pg_column_type(self, spec: FieldSpec) -> str:
         return f"VARCHAR({self.max_length(spec)})"
 
+    def filter_annotation(self, view: FieldView) -> str:
+        return "SafeStr"  # the stored text as it is, within the column's length
+
+    def filter_imports(self) -> list[Import]:
+        return [("core.types", "SafeStr")]
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        value = text.ljust(spec.min_length or 0, "0")
+        length = self.max_length(spec) or spec.max_length
+        if (length is None or len(value) <= length) and not self.value_problem(
+            spec, value
+        ):
+            return value
+        # a pattern may refuse plain digits: its example has no LIKE specials
+        return spec.example if text.isdigit() else None
+
 
 class StrKind(_Text):
     type = FieldType.STR
+    filterable = True
+    searchable = True
     sortable = True
     short_text = True
     argument_keys: tuple[str, ...] = ("max_length", "min_length", "pattern")
@@ -500,6 +533,9 @@ class StrKind(_Text):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return [f'"x" * {(spec.max_length or 0) + 1}', *_UNSTORABLE_TEXT]
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return [f'"x" * {(spec.max_length or 0) + 1}', _UNSTORABLE_TEXT[0]]
+
 
 class TextKind(_Text):
     type = FieldType.TEXT
@@ -508,6 +544,7 @@ class TextKind(_Text):
     sa_type = "sa.Text"
     indexable = False
     argument_keys = ("max_length", "min_length", "pattern")
+    searchable = True
 
     def arguments(self, arguments: list[str]) -> dict[str, Any]:
         if len(arguments) == 1:
@@ -545,6 +582,8 @@ class TextKind(_Text):
 class EmailKind(_Text):
     type = FieldType.EMAIL
     schema_type = "EmailAddress"
+    filterable = True
+    searchable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> str:
@@ -569,10 +608,17 @@ class EmailKind(_Text):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"not-an-email"', r'"a\x00b@example.com"']
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return [f'"x" * {EMAIL_LENGTH + 1}', r'"a\x00b@example.com"']
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        return f"u{text}@example.com"
+
 
 class UrlKind(_Text):
     type = FieldType.URL
     schema_type = "HttpUrlStr"
+    filterable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> str:
         if isinstance(value, str) and not any(char.isspace() for char in value):
@@ -602,6 +648,9 @@ class UrlKind(_Text):
             r'"https://example.com/\x00"',
             r'"https://example.com/\ud800"',
         ]
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return [f'"x" * {URL_LENGTH + 1}', r'"https://example.com/\x00"']
 
 
 class EnumKind(_Text):
@@ -673,6 +722,12 @@ class EnumKind(_Text):
     def python_type(self, view: FieldView) -> str:
         return view.enum_class
 
+    def filter_annotation(self, view: FieldView) -> str:
+        return self.python_type(view)
+
+    def filter_imports(self) -> list[Import]:
+        return []  # the enum class comes with the schemas' enum imports
+
     def literal(self, view: FieldView, value: object) -> str:
         return f"{view.enum_class}.{str(value).upper()}"
 
@@ -691,6 +746,9 @@ class EnumKind(_Text):
         return (spec.choices or [""])[0]
 
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"not-a-choice"']
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         return ['"not-a-choice"']
 
 
@@ -867,6 +925,7 @@ class IntKind(_Bounded):
     integral = True
     value_range = (INT32_MIN, INT32_MAX)
     filterable = True
+    rangeable = True
     sortable = True
 
     def parse_default(self, text: str) -> object:
@@ -884,7 +943,7 @@ class IntKind(_Bounded):
             )
         return value
 
-    def filter_args(self) -> list[str]:
+    def filter_args(self, spec: FieldSpec) -> list[str]:
         return [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
 
     def sample(self, spec: FieldSpec, variant: int) -> object:
@@ -899,8 +958,8 @@ class IntKind(_Bounded):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"abc"', str(INT32_MAX + 1), '"5"', "5.5", "True"]
 
-    def invalid_filter_literals(self) -> list[str]:
-        return [str(INT32_MAX + 1), str(INT32_MIN - 1)]
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"abc"', "5.5", str(INT32_MAX + 1), str(INT32_MIN - 1)]
 
 
 class FloatKind(_Bounded):
@@ -909,6 +968,8 @@ class FloatKind(_Bounded):
     schema_type = "JsonFloat"
     column = "sa.Float()"
     pg_type = "FLOAT"
+    filterable = True
+    rangeable = True
     sortable = True
 
     def parse_default(self, text: str) -> object:
@@ -941,13 +1002,21 @@ class FloatKind(_Bounded):
     def factory_expr(self, spec: FieldSpec) -> str:
         return "n + 0.5"
 
+    def filter_args(self, spec: FieldSpec) -> list[str]:
+        return ["allow_inf_nan=False"]
+
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"abc"', '"1.5"', "True", 'float("nan")', 'float("inf")']
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"abc"', '"nan"', '"inf"', '"-Infinity"']
 
 
 class DecimalKind(_Bounded):
     type = FieldType.DECIMAL
     model_type = "Decimal"
+    filterable = True
+    rangeable = True
     sortable = True
     argument_keys = ("precision", "scale", "min", "max")
 
@@ -1034,6 +1103,13 @@ class DecimalKind(_Bounded):
     def validation_args(self, spec: FieldSpec) -> list[str]:
         return []  # the annotation's type checks the digits
 
+    def filter_annotation(self, view: FieldView) -> str:
+        digits = f"{view.spec.precision}, {view.spec.scale}"
+        return f"Annotated[Decimal, DecimalText({digits})]"  # as the column holds
+
+    def filter_args(self, spec: FieldSpec) -> list[str]:
+        return []
+
     def model_imports(self, spec: FieldSpec) -> list[Import]:
         return [("decimal", "Decimal")]
 
@@ -1075,6 +1151,10 @@ class DecimalKind(_Bounded):
             '"1e2"',
             "1",  # a JSON number: decimals are sent as strings
         ]
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        whole = (spec.precision or 1) - (spec.scale or 0)
+        return ['"NaN"', '"Infinity"', '"1e2"', repr("9" * (whole + 1))]
 
     def sort_key(self, value: object) -> Any:
         return Decimal(str(value))
@@ -1138,6 +1218,9 @@ class BoolKind(FieldKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"maybe"', '"yes"', "1"]
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"maybe"']
+
 
 class DateKind(FieldKind):
     type = FieldType.DATE
@@ -1147,6 +1230,7 @@ class DateKind(FieldKind):
     pg_type = "DATE"
     family = "date"
     filterable = True
+    rangeable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> date:
@@ -1186,7 +1270,7 @@ class DateKind(FieldKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"2024-13-45"', "0", '"20240101"']
 
-    def invalid_filter_literals(self) -> list[str]:
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         return ['"0"', '"20240101"']
 
 
@@ -1198,6 +1282,8 @@ class DatetimeKind(FieldKind):
     pg_type = "TIMESTAMP WITH TIME ZONE"
     family = "datetime"
     sa_type = "UTCDateTime"
+    filterable = True
+    rangeable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> datetime:
@@ -1220,6 +1306,9 @@ class DatetimeKind(FieldKind):
             f"{value!r} is not a valid datetime: use ISO 8601 "
             "(e.g. 2024-01-01T10:00:00Z)"
         )
+
+    def filter_annotation(self, view: FieldView) -> str:
+        return "UTCAwareDatetime"
 
     def factory_imports(self, spec: FieldSpec) -> list[Import]:
         return [("datetime", "UTC", "datetime", "timedelta")]
@@ -1244,6 +1333,9 @@ class DatetimeKind(FieldKind):
             '"0001-01-01T00:00:00+01:00"',  # before the year 1 in UTC
         ]
 
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"2024-01-01T10:00:00"', '"0"', '"9999-12-31T23:59:59-05:00"']
+
     def compare(self, left: str, right: str) -> str:
         return (
             f"assert datetime.fromisoformat({left}) == datetime.fromisoformat({right})"
@@ -1263,6 +1355,7 @@ class UuidKind(FieldKind):
     column = "sa.Uuid()"
     pg_type = "UUID"
     family = "uuid"
+    filterable = True
     sequenced = False
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> UUID:
@@ -1290,6 +1383,9 @@ class UuidKind(FieldKind):
         return "str(uuid.uuid4())"
 
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"not-a-uuid"']
+
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         return ['"not-a-uuid"']
 
 
@@ -1379,7 +1475,6 @@ class RefKind(UuidKind):
     """A reference to a row of another resource (or the same one)."""
 
     type = FieldType.REF
-    filterable = True
     argument_keys = ("ref", "on_delete")
     shorthand_target = True
 
@@ -1454,7 +1549,7 @@ class BigIntKind(IntKind):
             )
         return value
 
-    def filter_args(self) -> list[str]:
+    def filter_args(self, spec: FieldSpec) -> list[str]:
         return [f"ge={INT64_MIN}", f"le={INT64_MAX}"]
 
     def model_imports(self, spec: FieldSpec) -> list[Import]:
@@ -1463,8 +1558,8 @@ class BigIntKind(IntKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"abc"', str(INT64_MAX + 1), '"5"', "5.5", "True"]
 
-    def invalid_filter_literals(self) -> list[str]:
-        return [str(INT64_MAX + 1), str(INT64_MIN - 1)]
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"abc"', "5.5", str(INT64_MAX + 1), str(INT64_MIN - 1)]
 
 
 class TimeKind(FieldKind):
@@ -1477,6 +1572,7 @@ class TimeKind(FieldKind):
     pg_type = "TIME"
     family = "time"
     filterable = True
+    rangeable = True
     sortable = True
 
     def check_default(self, value: object, data: Mapping[str, Any]) -> time:
@@ -1519,8 +1615,8 @@ class TimeKind(FieldKind):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         return ['"25:00:00"', '"09:30:00+02:00"', '"0930"', "0"]
 
-    def invalid_filter_literals(self) -> list[str]:
-        return ['"25:00"', '"0930"']
+    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
+        return ['"25:00"', '"0930"', '"09:30+02:00"']
 
     def compare_value(self, actual: str, value: object) -> str:
         assert isinstance(value, time)
@@ -1559,6 +1655,10 @@ class SlugKind(StrKind):
 
     def describe(self, spec: FieldSpec) -> str:
         return f"slug{{{spec.max_length}}}"
+
+    def search_value(self, spec: FieldSpec, text: str) -> str | None:
+        value = text.lower()
+        return value if _SLUG.fullmatch(value) else None
 
     def sample(self, spec: FieldSpec, variant: int) -> object:
         text = f"{spec.name.replace('_', '-')}-{variant}"

@@ -21,7 +21,17 @@ PROJECT_MODULES = frozenset(
 #: ``tests/test_<name>.py`` modules of a new project: a resource whose plural is
 #: one of these would overwrite the project's own tests.
 PROJECT_TEST_MODULES = frozenset(
-    {"auth", "config", "db_url", "errors", "health", "me", "request_id", "types"}
+    {
+        "auth",
+        "config",
+        "db_url",
+        "errors",
+        "health",
+        "me",
+        "query",
+        "request_id",
+        "types",
+    }
 )
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")

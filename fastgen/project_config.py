@@ -26,8 +26,11 @@ class ProjectConfig:
     dependency when ``fastgen init --user-dependency`` adopted it, and
     ``test_client_fixture`` the name of the fixture the generated tests call the
     app with (another than ``client`` when the project's tests have one);
-    ``openapi_url`` is where the app serves its OpenAPI document. Every module
-    named here is looked up the same way as the app package.
+    ``openapi_url`` is where the app serves its OpenAPI document.
+    ``rejects_unknown_query`` says the app answers a query parameter no route
+    declares with a 422 (a new project's ``core.query``; an adopted app keeps its
+    own behaviour), so the generated tests check it. Every module named here is
+    looked up the same way as the app package.
     """
 
     root: Path
@@ -52,6 +55,8 @@ class ProjectConfig:
     def is_migration(self, path: str) -> bool:
         """Whether ``path`` (relative to the root) is an Alembic revision."""
         return path.startswith(f"{self.versions_dir}/")
+
+    rejects_unknown_query: bool = False
 
     @property
     def core(self) -> str:
@@ -124,8 +129,10 @@ def _fastgen_table(pyproject: Path) -> dict[str, object] | None:
 def _config_from(
     root: Path, settings: dict[str, object], pyproject: Path
 ) -> ProjectConfig:
-    known = ProjectConfig.__dataclass_fields__.keys() - {"root"}
-    values: dict[str, str] = {}
+    known = ProjectConfig.__dataclass_fields__.keys() - {"root", *_SWITCHES}
+    values: dict[str, str | bool] = {
+        key: _switch(settings, key, pyproject) for key in _SWITCHES
+    }
     for key, value in settings.items():
         if key not in known:
             continue
@@ -151,7 +158,18 @@ def _config_from(
                 f"{_SHAPES.get(key, 'must be a dotted module name like app.core')}"
             )
         values[key] = value
-    return ProjectConfig(root=root, **values)
+    return ProjectConfig(root=root, **values)  # type: ignore[arg-type]  # keys checked
+
+
+#: ``[tool.fastgen]`` settings that are true or false.
+_SWITCHES = ("rejects_unknown_query",)
+
+
+def _switch(settings: dict[str, object], key: str, pyproject: Path) -> bool:
+    value = settings.get(key, False)
+    if not isinstance(value, bool):
+        raise FastgenError(f"{pyproject}: [tool.fastgen] {key} must be true or false")
+    return value
 
 
 _SHAPES = {

@@ -33,6 +33,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class RangeFilter:
+    """One bound of a range filter: ``?views_min=`` is ``views >= value``."""
+
+    parameter: str
+    operator: str
+    args: str
+
+
+@dataclass(frozen=True)
 class FieldView:
     """One field as the templates print it."""
 
@@ -171,9 +180,27 @@ class FieldView:
     @property
     def filter_args(self) -> str:
         """``Field(...)`` arguments of the list endpoint's filter on this field."""
-        args = ["default=None", *self.kind.filter_args()]
+        return self._filter_args("equals this value")
+
+    @property
+    def range_filters(self) -> list[RangeFilter]:
+        """The list endpoint's ``_min``/``_max`` filters on this field."""
+        if not self.spec.is_rangeable:
+            return []
+        low, high = self.spec.range_parameters
+        return [
+            RangeFilter(
+                low, ">=", self._filter_args("is at least this value (inclusive)")
+            ),
+            RangeFilter(
+                high, "<=", self._filter_args("is at most this value (inclusive)")
+            ),
+        ]
+
+    def _filter_args(self, condition: str) -> str:
+        args = ["default=None", *self.kind.filter_args(self.spec)]
         plural = self.resource.plural_title.lower()
-        text = f"Only {plural} whose {self.column} equals this value."
+        text = f"Only {plural} whose {self.column} {condition}."
         args.append(f"description={python_string(text)}")
         return ", ".join(args)
 
@@ -259,7 +286,7 @@ class FieldView:
 
     @property
     def invalid_filter_literals(self) -> list[str]:
-        return self.kind.invalid_filter_literals()
+        return self.kind.invalid_filter_literals(self.spec)
 
     def compare(self, actual: str, expected: str) -> str:
         """An assert line comparing this field of two JSON objects."""

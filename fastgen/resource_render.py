@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastgen.field_types import Import
+from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
 from fastgen.resource_context import FieldView, Target, field_views
 from fastgen.shadowing import protect_class_names, rename_name
 from fastgen.spec import ResourceSpec
+
+#: The longest ``?q=`` search text the list endpoint accepts.
+SEARCH_MAX_LENGTH = 100
+#: Characters a ``LIKE`` pattern treats specially; a search matches them literally.
+LIKE_SPECIALS = ("%", "_", "/")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Layout:
     ``own_auth`` whether the project's own auth signs users in (the tests then
     learn the owner id from the ``user_id`` fixture); ``openapi_url`` is where
     the app serves its OpenAPI document.
+    ``rejects_unknown_query``: the app answers undeclared query parameters with a
+    422 (a new project does), which the generated tests then check.
     """
 
     package: str = "app"
@@ -47,6 +54,7 @@ class Layout:
     client_fixture: str = "client"
     own_auth: bool = False
     openapi_url: str = "/openapi.json"
+    rejects_unknown_query: bool = True
 
     @property
     def tests_dir(self) -> str:
@@ -323,6 +331,14 @@ def _context(
         "per_owner_unique": [v for v in views if v.unique_per_owner],
         "global_unique": [v for v in views if v.spec.unique and not v.unique_per_owner],
         "filters": [v for v in views if v.spec.is_filterable],
+        "searched": [v for v in views if v.spec.search],
+        "search_columns": _either([v.column for v in views if v.spec.search]),
+        # the Filters schema: filters and ``q`` (a text-only resource has no filter)
+        "filter_schema": any(v.spec.is_filterable or v.spec.search for v in views),
+        "search_max_length": SEARCH_MAX_LENGTH,
+        "range_cases": _range_cases(views),
+        "search_cases": _search_cases(views),
+        "plain_search_row": _search_row(views, None, "1"),
         "not_null": [v for v in views if not v.nullable],
         "nullable": [v for v in views if v.nullable],
         "defaults": [v for v in views if v.spec.has_default],
@@ -336,12 +352,69 @@ def _context(
         ]
         + [("unknown_field", "1")],
         "invalid_filters": [
-            (v.column, literal)
+            (parameter, literal)
             for v in views
-            if v.spec.is_filterable
+            for parameter in v.spec.filter_parameters
             for literal in v.invalid_filter_literals
-        ],
+        ]
+        + _invalid_searches(views),
     }
+
+
+def _either(words: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return " or ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+
+
+def _invalid_searches(views: list[FieldView]) -> list[tuple[str, str]]:
+    if not any(v.spec.search for v in views):
+        return []
+    return [("q", '""'), ("q", f'"x" * {SEARCH_MAX_LENGTH + 1}'), ("q", r'"\x00"')]
+
+
+@dataclass(frozen=True)
+class RangeCase:
+    """A rangeable field the generated range test filters, with two ordered values."""
+
+    field: FieldView
+    low: str
+    high: str
+
+
+def _range_cases(views: list[FieldView]) -> list[RangeCase]:
+    cases = []
+    for view in views:
+        if view.spec.is_rangeable and view.distinct_samples:
+            low, high = sorted([view.sample(0), view.sample(1)], key=view.kind.sort_key)
+            cases.append(RangeCase(view, literal(low), literal(high)))
+    return cases
+
+
+def _search_cases(views: list[FieldView]) -> list[tuple[str, dict[str, str]]]:
+    """``(query, row)`` pairs for the generated search test: in ``row`` one searched
+    field holds the ``LIKE`` special character ``query`` and an upper-case ``X``;
+    one pair per special character and searched field that can hold them."""
+    cases = []
+    for view in views:
+        if view.spec.search and view.kind.search_value(view.spec, "%X0"):
+            for special in LIKE_SPECIALS:
+                cases.append((special, _search_row(views, view, f"{special}X0")))
+    return cases
+
+
+def _search_row(
+    views: list[FieldView], marked: FieldView | None, text: str
+) -> dict[str, str]:
+    """Values of every searched field: ``text`` in ``marked``, plain digits in the
+    others (``"0"``, or ``"1"`` for the row no search may find)."""
+    plain = "1" if marked is None else "0"
+    row = {}
+    for view in views:
+        if view.spec.search:
+            value = view.kind.search_value(view.spec, text if view is marked else plain)
+            assert value is not None  # every searchable type holds a digit
+            row[view.column] = value
+    return row
 
 
 def _sort_members(sortable: list[FieldView]) -> list[tuple[str, str]]:
@@ -415,6 +488,10 @@ def _schema_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports.add("pydantic", "BaseModel", "ConfigDict", "Field")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.schema_imports(view.spec))
+    for view in context["filters"]:
+        _add_all(imports, context, view.kind.filter_imports())
+    if context["searched"]:
+        imports.add(_core(context, "types"), "SafeStr")
     if context["not_null"]:
         imports.add("pydantic", "field_validator")
         imports.add(_core(context, "types"), "not_null_schema")
@@ -438,9 +515,11 @@ def _service_imports(context: dict[str, Any], module: str) -> ImportSet:
     imports.add(_core(context, "types"), "utcnow")
     imports.add(f"{module}.models", names.class_name)
     schemas = [f"{names.class_name}{suffix}" for suffix in ("Create", "Update", "Sort")]
-    if context["filters"]:
+    if context["filter_schema"]:
         schemas.append(f"{names.class_name}Filters")
     imports.add(f"{module}.schemas", *schemas)
+    if context["searched"]:
+        imports.add("sqlalchemy", "or_")
     if context["refs"]:
         imports.add(_core(context, "errors"), "FieldValidationError")
     for view in context["refs"]:
@@ -471,7 +550,7 @@ def _router_imports(context: dict[str, Any], module: str) -> ImportSet:
         f"{names.class_name}{suffix}"
         for suffix in ("Create", "Public", "Update", "Sort")
     ]
-    if context["filters"]:
+    if context["filter_schema"]:
         schemas.append(f"{names.class_name}Filters")
     imports.add(f"{module}.schemas", *schemas)
     return imports

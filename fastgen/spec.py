@@ -6,18 +6,19 @@ reported as a one-line ``FastgenError`` before anything is rendered.
 
 Shorthand grammar, one argument per field::
 
-    name:type[{args}][?][=default][:index][:unique]
+    name:type[{args}][?][=default][:index][:unique][:search]
     name:ref:Target[?][:index][:unique]
 
 * ``{args}``: ``str{200}`` (max length, default 255), ``decimal{10,2}``
   (precision and scale, required), ``enum{draft,published}`` (choices, required).
 * ``?`` makes the field optional (nullable column, may be omitted on create).
 * ``=default`` must come after ``?``. Everything after ``=`` up to trailing
-  ``:index``/``:unique`` flags is the default, so it may contain ``:``
+  ``:index``/``:unique``/``:search`` flags is the default, so it may contain ``:``
   (``=https://x.y``, ``=2024-01-01T10:00:00Z``). ``=null`` is only allowed on
   optional fields (``subtitle:str?=null``); ``str=`` is the empty string.
 * ``ref`` fields are named after the relation (``author:ref:Author``); the column
   is ``author_id``. They take no default.
+* ``:search`` adds the field to the list route's ``?q=`` search (string types).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from fastgen.naming import Names
 #: Parts of a generated resource a user may take over (``fastgen eject``).
 PARTS = ("models", "schemas", "service", "router", "tests")
 #: Trailing shorthand flags.
-FLAGS = ("index", "unique", "cascade", "set_null")
+FLAGS = ("index", "unique", "search", "cascade", "set_null")
 #: Flags that set a spec key to a value other than ``True``.
 _FLAG_SETTINGS = {
     "cascade": ("on_delete", "cascade"),
@@ -91,9 +92,12 @@ MODEL_ATTRIBUTES = frozenset(
 #: models and schemas (and pydantic) define, and the decorator that makes them.
 #: Every other name a class body uses is aliased (``fastgen.shadowing``).
 CLASS_BODY_NAMES = frozenset({"classmethod", "cls"})
-#: Query parameters of every list route; a field named like one gets no filter.
-LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand"})
-GRAMMAR = "name:type[{args}][?][=default][:index][:unique][:cascade|:set_null]"
+#: Query parameters of every list route (``q`` searches); a field named like one
+#: gets no filter.
+LIST_PARAMETERS = frozenset({"page", "page_size", "sort", "expand", "q"})
+#: Suffixes of the range filters ``?<column>_min=`` and ``?<column>_max=``.
+RANGE_SUFFIXES = ("_min", "_max")
+GRAMMAR = "name:type[{args}][?][=default][:index][:unique][:search][:cascade|:set_null]"
 
 _FILE_FIELD_KEYS = (
     "type",
@@ -112,6 +116,7 @@ _FILE_FIELD_KEYS = (
     "example",
     "index",
     "unique",
+    "search",
     "description",
     "renamed_from",
 )
@@ -207,6 +212,7 @@ class FieldSpec(BaseModel):
     example: Any = None
     index: StrictBool = False
     unique: StrictBool = False
+    search: StrictBool = False
     description: StrictStr | None = None
     renamed_from: StrictStr | None = None
 
@@ -321,6 +327,7 @@ class FieldSpec(BaseModel):
         self._check_default_presence()
         self._check_values()
         self._check_flags()
+        self._check_search()
         return self
 
     def _check_arguments(self) -> None:
@@ -362,6 +369,16 @@ class FieldSpec(BaseModel):
                 "across databases); use str{n} for an indexed or unique string"
             )
 
+    def _check_search(self) -> None:
+        """Only string types can be searched with ``?q=``."""
+        if self.search and not self.kind.searchable:
+            types = [t.value for t, kind in FIELD_KINDS.items() if kind.searchable]
+            raise ValueError(
+                f":search is not supported on {self.type.value} fields; only on "
+                f"{', '.join(types)} fields (remove it, or filter with "
+                f"?{self.column_name}=)"
+            )
+
     @property
     def column_name(self) -> str:
         """The database column: ``author_id`` for ``author:ref:Author``."""
@@ -377,6 +394,24 @@ class FieldSpec(BaseModel):
         """True when the list endpoint offers an equality filter on it (not for a
         field named like one of its own query parameters, e.g. ``page``)."""
         return self.kind.filterable and self.column_name not in LIST_PARAMETERS
+
+    @property
+    def is_rangeable(self) -> bool:
+        """True when the list endpoint offers ``?<column>_min=`` and ``_max=``."""
+        return self.is_filterable and self.kind.rangeable
+
+    @property
+    def range_parameters(self) -> list[str]:
+        """The names of the field's range filters (none if not rangeable)."""
+        if not self.is_rangeable:
+            return []
+        return [f"{self.column_name}{suffix}" for suffix in RANGE_SUFFIXES]
+
+    @property
+    def filter_parameters(self) -> list[str]:
+        """Every query parameter of the list endpoint that filters on the field."""
+        equality = [self.column_name] if self.is_filterable else []
+        return equality + self.range_parameters
 
     @property
     def is_sortable(self) -> bool:
@@ -428,6 +463,21 @@ class ResourceSpec(BaseModel):
                     raise ValueError(_clash_message(key, field, other))
                 seen[key] = field
         return fields
+
+    @model_validator(mode="after")
+    def _distinct_filters(self) -> ResourceSpec:
+        """A field's filter must not share its name with another's range filter."""
+        filtered = {f.column_name: f for f in self.fields if f.is_filterable}
+        for field in self.fields:
+            for parameter in field.range_parameters:
+                other = filtered.get(parameter)
+                if other is not None:
+                    raise ValueError(
+                        f"field {other.name!r} clashes with the range filter "
+                        f"?{parameter}= of field {field.name!r}; rename "
+                        f"{other.name!r} (e.g. {_renamed(parameter)})"
+                    )
+        return self
 
     @field_validator("ejected")
     @classmethod
@@ -481,6 +531,12 @@ class ResourceSpec(BaseModel):
     def names(self) -> Names:
         """All spellings of the resource name."""
         return Names.from_name(self.name)
+
+
+def _renamed(parameter: str) -> str:
+    """``min_views`` for a field clashing with the range filter ``views_min``."""
+    base, _, suffix = parameter.rpartition("_")
+    return f"{suffix}_{base}"
 
 
 def _clash_message(key: str, field: FieldSpec, other: FieldSpec) -> str:
@@ -543,9 +599,7 @@ def parse_resource(
     Names.from_name(name)
     fields = [parse_field(arg) for arg in field_args]
     try:
-        return ResourceSpec(
-            name=name, fields=fields, owned=owned, singleton=singleton
-        )
+        return ResourceSpec(name=name, fields=fields, owned=owned, singleton=singleton)
     except ValidationError as err:
         raise FastgenError(f"resource {name!r}: {_first_error(err)}") from None
 
@@ -622,7 +676,7 @@ def _take_arguments(rest: str) -> tuple[list[str], str]:
 
 
 def _take_flags(rest: str) -> tuple[str, list[str]]:
-    """Strip trailing ``:index``/``:unique`` flags; reject unknown ones."""
+    """Strip trailing flags (``:index``, ``:unique``, ...); reject unknown ones."""
     flags: list[str] = []
     while True:
         head, colon, last = rest.rpartition(":")
@@ -634,9 +688,9 @@ def _take_flags(rest: str) -> tuple[str, list[str]]:
         rest = head
     if rest.startswith(":"):
         unknown = next(token for token in rest[1:].split(":") if token not in FLAGS)
+        valid = ", ".join(f":{flag}" for flag in FLAGS)
         raise ValueError(
-            f"unknown flag ':{unknown}'; valid flags: "
-            f"{', '.join(':' + flag for flag in FLAGS)} (they come last)"
+            f"unknown flag ':{unknown}'; valid flags: {valid} (they come last)"
         )
     return rest, flags
 

@@ -478,6 +478,8 @@ def test_written_spec_round_trips(post_project: Path) -> None:
         (["status:enum{a,b}=c"], "'c' is not one of the choices a, b"),
         (["author:ref:Author"], "Author is not a resource of this project"),
         (["done:bool:unique"], "a unique bool allows only a handful of rows"),
+        (["views:int", "views_min:int"], "'views_min' clashes with the range filter"),
+        (["views:int:search"], ":search is not supported on int fields"),
     ],
 )
 def test_bad_fields_fail_with_one_line_and_write_nothing(

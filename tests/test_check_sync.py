@@ -764,6 +764,34 @@ def test_sync_dry_run_writes_nothing(cli: CliRunner, project: Path) -> None:
     assert "Dry run: nothing was written." in result.stdout
 
 
+def test_search_in_a_spec_file_is_synced_without_a_migration(
+    cli: CliRunner, project: Path
+) -> None:
+    _edit_spec(
+        project,
+        "max_length: 200, index: true",
+        "max_length: 200, index: true, search: true",
+    )
+    migrations = _migration_files(project)
+    assert "resources/post.yaml changed" in _drift(cli.invoke(app, ["check"]))
+
+    actions = plan_actions(ok(cli.invoke(app, ["sync"])).stdout)
+
+    updated = {path for path, action in actions.items() if action == "update"}
+    assert updated - {".fastgen/manifest.json", ".fastgen/bases.json"} == {
+        "app/posts/schemas.py",
+        "app/posts/service.py",
+        "app/posts/router.py",
+        "tests/test_posts.py",
+    }
+    assert _migration_files(project) == migrations, "search brings no index"
+    assert (
+        "icontains(filters.q, autoescape=True)"
+        in (project / "app/posts/service.py").read_text()
+    )
+    _clean(cli)
+
+
 def test_sync_applies_an_unapplied_spec(cli: CliRunner, project: Path) -> None:
     (project / "resources/tag.yaml").write_text(
         "name: Tag\nowned: true\nfields:\n  label: str{50}\n"

@@ -35,7 +35,7 @@ def _name(prefix: str) -> str:
 
 EVERY_TYPE = [
     "a_very_long_field_name_for_testing_purposes:str{200}:index:unique",
-    f"{_name('text')}:text?",
+    f"{_name('text')}:text?:search",
     f"{_name('int')}:int=0:unique",
     f"{_name('float')}:float?:index",
     f"{_name('decimal')}:decimal{{10,2}}?",
@@ -43,7 +43,7 @@ EVERY_TYPE = [
     f"{_name('date')}:date?",
     f"{_name('datetime')}:datetime?",
     f"{_name('uuid')}:uuid?",
-    f"{_name('email')}:email?:unique",
+    f"{_name('email')}:email?:unique:search",
     f"{_name('url')}:url?",
     f"{_name('json')}:json?",
     f"{_name('enum')}:enum{{first_choice_value,second_choice_value}}=first_choice_value",

@@ -29,10 +29,15 @@ pytestmark = pytest.mark.e2e
 # (name, fields and options) in the order they are added; the last one is the one
 # `alembic downgrade -1` must remove.
 RESOURCES: list[tuple[str, ...]] = [
-    ("Author", "name:str{100}:index", "email:email:unique", "bio:text?"),
+    (
+        "Author",
+        "name:str{100}:index:search",
+        "email:email:unique:search",
+        "bio:text?:search",
+    ),
     (
         "Post",
-        "title:str{200}:index",
+        "title:str{200}:index:search",
         "body:text",
         "published:bool=false",
         "price:decimal{10,2}?",

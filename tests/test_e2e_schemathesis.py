@@ -22,11 +22,11 @@ from tests.e2e import generate_project, project_env, run, serving
 pytestmark = pytest.mark.e2e
 
 RESOURCES: list[tuple[str, ...]] = [
-    ("Author", "name:str{100}:index", "email:email:unique", "bio:text?"),
+    ("Author", "name:str{100}:index", "email:email:unique", "bio:text?:search"),
     (
         "Post",
-        "title:str{200}:index",
-        "body:text",
+        "title:str{200}:index:search",
+        "body:text:search",
         "published:bool=false",
         "price:decimal{10,2}?",
         "status:enum{draft,published}=draft",

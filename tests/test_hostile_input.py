@@ -210,3 +210,20 @@ def test_init_finds_an_app_in_a_bom_crlf_read_only_symlinked_main_and_keeps_all_
     assert data.count(b"\n") == data.count(b"\r\n")
     assert real.stat().st_mode & 0o777 == 0o444
     assert (root / "myservice/main.py").is_symlink()
+
+
+def test_a_fastgen_switch_that_is_not_a_boolean_is_refused(
+    cli: CliRunner, project: Path
+) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    assert "rejects_unknown_query = true" in text
+    pyproject.write_text(
+        text.replace("rejects_unknown_query = true", 'rejects_unknown_query = "yes"')
+    )
+    before = snapshot(project)
+    fails(
+        _add(cli, project, "Tag", "label:str{20}"),
+        "[tool.fastgen] rejects_unknown_query must be true or false",
+    )
+    assert snapshot(project) == before

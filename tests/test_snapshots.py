@@ -105,6 +105,16 @@ SETTINGS = parse_resource(
     ["theme:enum{light,dark}=light", "page_size:int{10,100}=20", "bio:text{,500}?"],
     singleton=True,
 )
+SEARCHABLE = parse_resource(
+    "Note",
+    [
+        "title:str{200}:search",
+        "body:text:search",
+        "contact:email?:search",
+        "code:str{2}:unique:search",  # too short to hold a search test's marker
+        "pages:int",
+    ],
+)
 SPECS = {
     "author": AUTHOR,
     "post": EVERY_TYPE,
@@ -112,6 +122,7 @@ SPECS = {
     "recipe": CONSTRAINED,
     "comment": COMMENT,
     "settings": SETTINGS,
+    "note": SEARCHABLE,
 }
 TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")

@@ -88,6 +88,10 @@ VALID_FIELDS: list[tuple[str, dict[str, Any]]] = [
     ("post:ref:Post:cascade", {"ref": "Post", "on_delete": "cascade"}),
     ("post:ref:Post?:index:set_null", {"on_delete": "set_null", "index": True}),
     ("post:ref:Post", {"on_delete": None}),
+    ("title:str{80}:search", {"search": True, "index": False}),
+    ("body:text?:search", {"optional": True, "search": True}),
+    ("contact:email:unique:search", {"unique": True, "search": True}),
+    ("motto:str=a:b:search", {"default": "a:b", "search": True}),
 ]
 
 
@@ -212,6 +216,11 @@ def test_valid_field_round_trips(
         ("body:text:index", ":index is not supported on text fields"),
         ("tags:json:index", ":index is not supported on json fields"),
         ("tags:json:unique", ":unique is not supported on json fields"),
+        ("views:int:search", ":search is not supported on int fields"),
+        ("tags:json:search", "only on str, text, email fields"),
+        ("author:ref:Author:search", ":search is not supported on ref fields"),
+        ("title:str:search:search", "flag ':search' is given twice"),
+        ("title:str:serch", "valid flags: :index, :unique, :search"),
     ],
 )
 def test_parse_field_errors(text: str, problem: str) -> None:
@@ -231,8 +240,11 @@ def test_str_length_defaults_to_255() -> None:
     ("text", "column", "required", "filterable", "sortable"),
     [
         ("author:ref:Author", "author_id", True, True, False),
-        ("title:str", "title", True, False, True),
-        ("subtitle:str?", "subtitle", False, False, True),
+        ("title:str", "title", True, True, True),
+        ("subtitle:str?", "subtitle", False, True, True),
+        ("homepage:url", "homepage", True, True, False),
+        ("key:uuid", "key", True, True, False),
+        ("q:str", "q", True, False, True),
         ("published:bool=false", "published", False, True, False),
         ("status:enum{a,b}", "status", True, True, True),
         ("body:text", "body", True, False, False),
@@ -613,3 +625,59 @@ def test_singleton_errors(fields: list[str], owned: bool, problem: str) -> None:
     with pytest.raises(FastgenError) as caught:
         parse_resource("Settings", fields, owned=owned, singleton=True)
     assert problem in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "parameters"),
+    [
+        ("views:int", ["views", "views_min", "views_max"]),
+        ("price:decimal{6,2}?", ["price", "price_min", "price_max"]),
+        ("score:float", ["score", "score_min", "score_max"]),
+        ("due:date", ["due", "due_min", "due_max"]),
+        ("at:datetime", ["at", "at_min", "at_max"]),
+        ("title:str", ["title"]),
+        ("author:ref:Author", ["author_id"]),
+        ("body:text", []),
+        ("meta:json", []),
+        ("page:int", []),  # named like the list route's own parameter
+    ],
+)
+def test_filter_parameters(text: str, parameters: list[str]) -> None:
+    assert parse_field(text).filter_parameters == parameters
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["views:int", "views_min:int"],
+        ["views_min:str", "views:int"],
+        ["views_max:bool", "views:float"],
+    ],
+)
+def test_a_field_named_like_a_range_filter_is_refused(fields: list[str]) -> None:
+    with pytest.raises(FastgenError) as caught:
+        parse_resource("Post", fields)
+    message = caught.value.message
+    clashing = next(f.split(":")[0] for f in fields if "_m" in f.split(":")[0])
+    assert f"field {clashing!r} clashes with the range filter ?{clashing}=" in message
+    assert "of field 'views'; rename" in message
+    assert "\n" not in message
+
+
+def test_a_range_filter_name_without_a_filter_is_no_clash() -> None:
+    spec = parse_resource("Post", ["views:int", "views_min:text", "views_max:json"])
+    assert [f.filter_parameters for f in spec.fields] == [
+        ["views", "views_min", "views_max"],
+        [],
+        [],
+    ]
+
+
+def test_search_round_trips_through_spec_files(tmp_path: Path) -> None:
+    spec = parse_resource("Post", ["title:str{80}:search", "body:text"])
+    path = tmp_path / "post.yaml"
+    path.write_text(dump_spec(spec), encoding="utf-8")
+
+    assert "title: {type: str, max_length: 80, search: true}" in path.read_text()
+    assert load_spec_file(path) == spec
+    assert [f.name for f in spec.fields if f.search] == ["title"]

@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import PROJECT_DESCRIPTION, PROJECT_NAME, VERSION
@@ -13,6 +13,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_engine, create_session_factory
 from app.core.errors import install_error_handlers
 from app.core.logging import RequestIDMiddleware, configure_logging
+from app.core.query import reject_unknown_query_parameters
 
 
 def create_app(
@@ -45,6 +46,7 @@ def create_app(
         description=PROJECT_DESCRIPTION,
         version=VERSION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
     app.state.engine = db_engine
