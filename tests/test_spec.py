@@ -217,7 +217,7 @@ def test_valid_field_round_trips(
         ("tags:json:index", ":index is not supported on json fields"),
         ("tags:json:unique", ":unique is not supported on json fields"),
         ("views:int:search", ":search is not supported on int fields"),
-        ("tags:json:search", "only on str, text, email fields"),
+        ("tags:json:search", "only on str, text, email, slug fields"),
         ("author:ref:Author:search", ":search is not supported on ref fields"),
         ("title:str:search:search", "flag ':search' is given twice"),
         ("title:str:serch", "valid flags: :index, :unique, :search"),
