@@ -1,12 +1,14 @@
-"""End to end: value constraints and the newer types, from spec to database.
+"""End to end: value constraints, the newer types and the list filters, from spec
+to database.
 
 One project gets a resource using every type that takes a constraint, with every
 constraint (bounds on int, bigint, float and decimal; lengths on str and text; a
-pattern), plus ``time`` and ``slug``. Its own generated suite must pass on SQLite
-and PostgreSQL (it sends values at and just beyond every bound), the migration must
-create CHECK constraints the database enforces on a direct INSERT, and ``sync``
-must change constraints in a new revision, flagging only the ones existing rows
-might violate.
+pattern), plus ``time`` and ``slug``, three of its fields searched. Its own
+generated suite must pass on SQLite and PostgreSQL (it sends values at and just
+beyond every bound, filters by ranges, searches with ``%`` and ``_`` and sends an
+unknown query parameter), the migration must create CHECK constraints the database
+enforces on a direct INSERT, and ``sync`` must change constraints in a new
+revision, flagging only the ones existing rows might violate.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.e2e
 SPEC = """\
 name: Recipe
 fields:
-  title: {type: str, min_length: 3, max_length: 120, index: true}
+  title: {type: str, min_length: 3, max_length: 120, index: true, search: true}
   code: {type: str, max_length: 12, pattern: "^[A-Z]{3}-[0-9]+$", example: ABC-1}
   rating: {type: int, min: 1, max: 5}
   servings: {type: int, min: 1, optional: true}
@@ -34,10 +36,10 @@ fields:
   weight: {type: float, min: 0.5, max: 10}
   price: {type: decimal, precision: 8, scale: 2, min: "0", max: "9999.99"}
   summary: {type: text, max_length: 500, optional: true}
-  steps: {type: text, min_length: 10}
+  steps: {type: text, min_length: 10, search: true}
   starts_at: {type: time, default: "18:00"}
   ends_at: {type: time, optional: true, unique: true}
-  slug: {type: slug, max_length: 60}
+  slug: {type: slug, max_length: 60, search: true}
 """
 
 # Inserts rows straight into the table, past the API's validation: the database's
@@ -148,6 +150,14 @@ def test_generated_suite_tests_both_edges_and_passes(
         assert f"test_create_accepts_values_at_the_bounds[{accepted}]" in output
     for refused in ("rating-0", "rating-6", "weight-0.49999999999999994", "title-xx"):
         assert f"test_create_rejects_invalid_values[{refused}]" in output
+    for other in (
+        "test_list_search_matches_case_insensitively_and_literally[%-",
+        "test_list_search_matches_case_insensitively_and_literally[_-",
+        "test_list_rejects_unknown_query_parameters",
+        "test_list_filters_by_rating_range",
+        "test_list_filters_by_starts_at_range",
+    ):
+        assert other in output, other
 
 
 def test_migration_creates_checks_the_database_enforces(
