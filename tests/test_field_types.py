@@ -28,8 +28,8 @@ def test_argument_keys_are_the_keys_the_kinds_take() -> None:
 def test_no_module_outside_the_registry_branches_on_the_field_type() -> None:
     branches = [
         f"{path.name}:{number}: {line.strip()}"
-        for path in sorted(FASTGEN.glob("*.py"))
-        if path.name != "field_types.py"
+        for path in sorted(FASTGEN.rglob("*.py"))
+        if path.parent.name != "field_types"  # the registry itself
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if re.search(r"FieldType\.[A-Z]", line)
     ]
