@@ -172,7 +172,8 @@ def test_4_a_hand_edited_router_survives_a_new_field(walk: Project) -> None:
     router = walk.root / "app/dishes/router.py"
     router.write_text(router.read_text() + ENDPOINT)
     walk.fastgen("sync", "--keep-edits")
-    result = walk.fastgen("add", "field", "Dish", "calories:int?")
+    # the first searched field changes the router (the list route's description)
+    result = walk.fastgen("add", "field", "Dish", "summary:text?:search")
     assert "your edits were merged" in result.stderr
     merged = router.read_text()
     assert "async def dishes_owner(" in merged and "DishFilters" in merged
