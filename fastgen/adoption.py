@@ -68,13 +68,21 @@ def alembic_location(root: Path, pyproject: dict[str, object]) -> str | None:
     return location.replace("\\", "/").rstrip("/") or "."
 
 
-def _ini_location(ini: Path) -> str | None:
-    if not ini.is_file():
+def read_ini(path: Path) -> configparser.ConfigParser | None:
+    """``path`` parsed as an ini file, or ``None`` when missing or malformed."""
+    if not path.is_file():
         return None
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(ini, encoding="utf-8")
+        parser.read(path, encoding="utf-8")
     except configparser.Error:
+        return None
+    return parser
+
+
+def _ini_location(ini: Path) -> str | None:
+    parser = read_ini(ini)
+    if parser is None:
         return None
     return parser.get("alembic", "script_location", fallback=None)
 

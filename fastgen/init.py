@@ -48,7 +48,6 @@ A project that already has ``[tool.fastgen]`` is left alone: the plan is empty a
 
 from __future__ import annotations
 
-import configparser
 import re
 import tempfile
 import tomllib
@@ -64,6 +63,7 @@ from fastgen.adoption import (
     alembic_location,
     auth_fixtures,
     database_url_setting,
+    read_ini,
     user_dependency_problem,
 )
 from fastgen.app_discovery import (
@@ -352,12 +352,8 @@ def _pyproject(root: Path, text: str | None, table: str, notes: list[str]) -> st
 
 
 def _has_pytest_section(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except configparser.Error:
+    parser = read_ini(path)
+    if parser is None:
         return False
     section = "tool:pytest" if path.name == "setup.cfg" else "pytest"
     return parser.has_section(section)

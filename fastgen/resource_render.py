@@ -210,13 +210,8 @@ def _singleton_imports(part: str, context: dict[str, Any], module: str) -> Impor
     elif part == "factory":
         imports.add("typing", "Any")
     else:
+        imports = _test_module_imports(context)
         imports.add("asyncio")
-        imports.add("json")
-        imports.add("typing", "Any")
-        imports.add("httpx")
-        imports.add("pytest")
-        for view in context["fields"]:
-            _add_all(imports, context, view.kind.test_imports())
         factory = f"{context['layout'].tests}.factories.{names.plural_snake}"
         imports.add(factory, f"{names.snake}_payload")
     return imports
@@ -574,16 +569,22 @@ def _factory_imports(context: dict[str, Any]) -> ImportSet:
     return imports
 
 
-def _test_imports(context: dict[str, Any]) -> ImportSet:
-    names = context["r"]
+def _test_module_imports(context: dict[str, Any]) -> ImportSet:
+    """What every generated test module imports, and its fields' comparisons."""
     imports = _imports(context)
-    imports.add("uuid")
     imports.add("json")
     imports.add("typing", "Any")
     imports.add("httpx")
     imports.add("pytest")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.test_imports())
+    return imports
+
+
+def _test_imports(context: dict[str, Any]) -> ImportSet:
+    names = context["r"]
+    imports = _test_module_imports(context)
+    imports.add("uuid")
     imports.add(
         f"{context['layout'].tests}.factories.{names.plural_snake}",
         f"create_{names.snake}",

@@ -101,16 +101,7 @@ GRAMMAR = "name:type[{args}][?][=default][:index][:unique][:search][:cascade|:se
 
 _FILE_FIELD_KEYS = (
     "type",
-    "max_length",
-    "min_length",
-    "precision",
-    "scale",
-    "min",
-    "max",
-    "pattern",
-    "choices",
-    "ref",
-    "on_delete",
+    *ARGUMENT_KEYS,
     "optional",
     "default",
     "example",
@@ -301,19 +292,11 @@ class FieldSpec(BaseModel):
                 raise ValueError(err.message) from None
         return target
 
-    @field_validator("default")
+    @field_validator("default", "example")
     @classmethod
-    def _typed_default(cls, value: Any, info: ValidationInfo) -> Any:
-        """Check the default against the field type and normalise it."""
-        field_type = info.data.get("type")
-        if value is None or field_type is None:
-            return value
-        return FIELD_KINDS[field_type].check_default(value, info.data)
-
-    @field_validator("example")
-    @classmethod
-    def _typed_example(cls, value: Any, info: ValidationInfo) -> Any:
-        """An example is a value of the field's type, shown in the docs."""
+    def _typed_value(cls, value: Any, info: ValidationInfo) -> Any:
+        """Check a default or an example (shown in the docs) against the field
+        type and normalise it."""
         field_type = info.data.get("type")
         if value is None or field_type is None:
             return value
