@@ -44,8 +44,8 @@ BIG = (
 
 EVERY_TYPE = (
     "Recipe",
-    "title:str{3,120}:index",
-    "body:text{,5000}",
+    "title:str{3,120}:index:search",
+    "body:text{,5000}:search",
     "rating:int{1,5}=3",
     "calories:bigint{0,}",
     "weight:float{0.5,10}?",
