@@ -687,3 +687,35 @@ def test_help_shows_the_field_grammar_and_examples(cli: CliRunner) -> None:
     assert "name:type[{args}][?][=default][:index][:unique]" in text
     for option in ("--spec", "--dry-run", "--force", "--project", "--router"):
         assert option in text
+
+
+def test_a_singleton_is_served_at_me_and_refs_to_it_are_refused(
+    cli: CliRunner, project: Path
+) -> None:
+    result = cli.invoke(
+        app, ["add", "resource", "Settings", "theme:str{10}=light", "--singleton"]
+    )
+    assert result.exit_code == 0, result.output
+    router = (project / "app" / "settings" / "router.py").read_text()
+    assert 'prefix="/me/settings"' in router
+    assert "singleton: true" in (project / "resources" / "settings.yaml").read_text()
+
+    before = snapshot(project)
+    refused = cli.invoke(app, ["add", "resource", "Note", "settings:ref:Settings"])
+    fails(refused, "Settings is a singleton")
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["Settings", "theme:str", "--singleton"], "needs a default or '?'"),
+        (["Settings", "theme:str=a", "--singleton", "--no-owner"], "cannot be shared"),
+    ],
+)
+def test_bad_singletons_fail_with_one_line_and_write_nothing(
+    cli: CliRunner, project: Path, args: list[str], phrase: str
+) -> None:
+    before = snapshot(project)
+    fails(cli.invoke(app, ["add", "resource", *args]), phrase)
+    assert snapshot(project) == before
