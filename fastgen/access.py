@@ -90,6 +90,15 @@ class AccessRule:
     # --- words -----------------------------------------------------------------
 
     @property
+    def not_found_note(self) -> str:
+        """Which existing rows a read still answers with "not found"."""
+        if self.access is Access.PRIVATE:
+            return " (also for other users' rows)"
+        if self.access is Access.PUBLIC and self.public_if is not None:
+            return f" (also for other users' rows whose {self.public_if} is false)"
+        return ""
+
+    @property
     def model_doc(self) -> str:
         """How the model's docstring ends: ``A post`` + this."""
         if self.access is Access.PRIVATE:

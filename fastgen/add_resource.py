@@ -225,6 +225,7 @@ def plan_resources(
     rendered: list[_Rendered] = []
     for spec in specs:
         _check_against_project(spec, project_specs)
+        _check_roles_testable(targets[spec.name], layout)
         files = render_resource(spec, targets=targets, layout=layout)
         spec_file = (
             on_disk[spec.name][1]
@@ -618,6 +619,18 @@ def _check_against_project(spec: ResourceSpec, specs: dict[str, ResourceSpec]) -
         )
     for field in spec.fields:
         _check_field_in_project(spec, field, specs)
+
+
+def _check_roles_testable(resource: Target, layout: Layout) -> None:
+    """The generated tests mint tokens with roles, which a project signing users in
+    with its own auth fixtures cannot give them."""
+    if layout.own_auth and resource.roles:
+        raise FastgenError(
+            f"{resource.names.class_name}: writing it (or a shared resource it refers "
+            "to) needs a role, and the generated tests sign in through this "
+            "project's own auth fixtures, which carry none; use --access public "
+            "instead of shared"
+        )
 
 
 def _check_field_in_project(
