@@ -146,6 +146,10 @@ class TokenVerifier:
             raise UnauthorizedError(_REJECTED_DETAIL) from exc
         return claims
 
+    def roles(self, claims: dict[str, Any]) -> list[str]:
+        """The roles a verified token's role claim (``AUTH_ROLE_CLAIM``) names."""
+        return parse_roles(claims.get(self._settings.auth_role_claim))
+
     async def _signing_key(self, kid: str) -> _SigningKey:
         if self._expired():
             await self._refresh()
@@ -218,13 +222,12 @@ async def get_current_user(
         raise UnauthorizedError("Not authenticated")
     verifier: TokenVerifier = request.app.state.token_verifier
     claims = await verifier.verify(credentials.credentials)
-    settings: Settings = request.app.state.settings
     try:
         return CurrentUser(
             id=claims["sub"],
             email=claims.get("email"),
             name=claims.get("name"),
-            roles=parse_roles(claims.get(settings.auth_role_claim)),
+            roles=verifier.roles(claims),
         )
     except ValidationError as exc:
         raise UnauthorizedError(_REJECTED_DETAIL) from exc
