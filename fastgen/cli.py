@@ -201,6 +201,8 @@ def new_project(
         "published:bool=false[/cyan]\n\n"
         "  [cyan]fastgen add resource Comment post:ref:Post body:text "
         "rating:int?[/cyan]\n\n"
+        "  [cyan]fastgen add resource Recipe title:str published:bool=false "
+        "--access public --public-if published[/cyan]\n\n"
         "  [cyan]fastgen add resource --spec resources/post.yaml --dry-run[/cyan]"
     ),
 )
