@@ -43,7 +43,7 @@ from fastgen.parallel import run_both
 from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.render import format_python_files
-from fastgen.resource_context import Target
+from fastgen.resource_context import Target, targets_of
 from fastgen.resource_render import (
     Layout,
     Migration,
@@ -212,21 +212,20 @@ def plan_resources(
     project_specs |= {spec.name: spec for spec in specs}
     manifest = load_manifest(root)
     layout = project_layout(config)
-    targets = {
-        name: Target(other.names, other.owned) for name, other in project_specs.items()
-    }
+    targets = targets_of(project_specs)
     state = _PlanState(config, read_revisions(root, config.versions_dir))
     records = dict(manifest.resources)
     retired = [_Retired(records.pop(old), old, config.versions_dir) for old in renamed]
     state.project_specs = project_specs
     former = {new: old for old, new in zip(retired, renamed.values(), strict=True)}
     for new, old in former.items():
-        targets[old.name] = Target(old.spec.names, old.spec.owned)
+        targets[old.name] = targets_of(project_specs | {old.name: old.spec})[old.name]
         state.moved[old.spec.names.plural_snake] = targets[new].names.plural_snake
     warnings: list[str] = []
     rendered: list[_Rendered] = []
     for spec in specs:
         _check_against_project(spec, project_specs)
+        _check_roles_testable(targets[spec.name], layout)
         files = render_resource(spec, targets=targets, layout=layout)
         spec_file = (
             on_disk[spec.name][1]
@@ -336,7 +335,7 @@ def render_resource_files(config: ProjectConfig, spec: ResourceSpec) -> dict[str
     """Every generated file of ``spec`` (ejected parts too), formatted: what
     fastgen would write for it in this project now."""
     project_specs = load_project_specs(config.root) | {spec.name: spec}
-    targets = {n: Target(s.names, s.owned) for n, s in project_specs.items()}
+    targets = targets_of(project_specs)
     files = render_resource(spec, targets=targets, layout=project_layout(config))
     return format_python_files(files)
 
@@ -622,6 +621,18 @@ def _check_against_project(spec: ResourceSpec, specs: dict[str, ResourceSpec]) -
         _check_field_in_project(spec, field, specs)
 
 
+def _check_roles_testable(resource: Target, layout: Layout) -> None:
+    """The generated tests mint tokens with roles, which a project signing users in
+    with its own auth fixtures cannot give them."""
+    if layout.own_auth and resource.roles:
+        raise FastgenError(
+            f"{resource.names.class_name}: writing it (or a shared resource it refers "
+            "to) needs a role, and the generated tests sign in through this "
+            "project's own auth fixtures, which carry none; use --access public "
+            "instead of shared"
+        )
+
+
 def _check_field_in_project(
     spec: ResourceSpec, field: FieldSpec, specs: dict[str, ResourceSpec]
 ) -> None:
@@ -652,10 +663,12 @@ def _check_field_in_project(
             f"field {name}: {field.ref} is a singleton (one row per user at "
             f"/me/...), which rows cannot refer to; drop the ref"
         )
-    if target.owned and not spec.owned:
+    if not spec.owned and not target.rule.readable_by_all:
         raise FastgenError(
-            f"field {name}: a shared resource cannot refer to {field.ref}, which is "
-            f"owned per user; drop --no-owner or make {field.ref} shared"
+            f"field {name}: a shared resource may only refer to rows every user "
+            f"can always read, and {field.ref} is {target.access}"
+            f"{' with public_if' if target.public_if else ''}; make {field.ref} "
+            "shared or public (without public_if), or this resource not shared"
         )
 
 

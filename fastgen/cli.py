@@ -19,6 +19,7 @@ from fastgen import __version__
 from fastgen.errors import FastgenError
 
 if TYPE_CHECKING:
+    from fastgen.access import Access
     from fastgen.plan import Plan
 
 P = ParamSpec("P")
@@ -200,6 +201,8 @@ def new_project(
         "published:bool=false[/cyan]\n\n"
         "  [cyan]fastgen add resource Comment post:ref:Post body:text "
         "rating:int?[/cyan]\n\n"
+        "  [cyan]fastgen add resource Recipe title:str published:bool=false "
+        "--access public --public-if published[/cyan]\n\n"
         "  [cyan]fastgen add resource --spec resources/post.yaml --dry-run[/cyan]"
     ),
 )
@@ -215,9 +218,33 @@ def add_resource(
         Path | None,
         typer.Option("--spec", help="Read the resource from a YAML or TOML spec."),
     ] = None,
+    access: Annotated[
+        str | None,
+        typer.Option(
+            "--access",
+            help="Who reads and writes the rows: private (only the owner; the "
+            "default), public (every user reads, the owner writes) or shared (no "
+            "owner; every user reads, writes need --write-role).",
+        ),
+    ] = None,
+    public_if: Annotated[
+        str | None,
+        typer.Option(
+            "--public-if",
+            help="With --access public: the bool field that makes a row visible "
+            "to others, e.g. published.",
+        ),
+    ] = None,
+    write_role: Annotated[
+        str | None,
+        typer.Option(
+            "--write-role",
+            help="With --access shared: the role writes need (default admin).",
+        ),
+    ] = None,
     no_owner: Annotated[
         bool,
-        typer.Option("--no-owner", help="Shared resource: rows are not per user."),
+        typer.Option("--no-owner", help="The same as --access shared."),
     ] = False,
     singleton: Annotated[
         bool,
@@ -244,14 +271,21 @@ def add_resource(
     if spec_file is not None:
         if name or fields:
             raise FastgenError("give either --spec FILE or NAME FIELD..., not both")
-        if no_owner or singleton:
+        if no_owner or singleton or access or public_if or write_role:
             raise FastgenError(
-                "with --spec, say it in the file (owned: false, singleton: true) "
-                "instead of --no-owner/--singleton"
+                "with --spec, say it in the file (access: public, public_if: ..., "
+                "write_role: ..., singleton: true) instead of the options"
             )
         spec = load_spec_file(spec_file)
     elif name and fields:
-        spec = parse_resource(name, fields, owned=not no_owner, singleton=singleton)
+        spec = parse_resource(
+            name,
+            fields,
+            access=_access_option(access, no_owner=no_owner),
+            public_if=public_if,
+            write_role=write_role,
+            singleton=singleton,
+        )
     else:
         raise FastgenError(
             "give the resource and its fields, e.g. `fastgen add resource Post "
@@ -265,6 +299,19 @@ def add_resource(
         dry_run=dry_run,
         done=f"Added {spec.name}.",
     )
+
+
+def _access_option(access: str | None, *, no_owner: bool) -> Access:
+    """The rule ``--access`` names (``--no-owner`` is ``--access shared``)."""
+    from fastgen.access import ACCESS_NAMES, Access
+
+    if access is not None and access not in tuple(Access):
+        raise FastgenError(f"unknown --access {access!r}; give one of {ACCESS_NAMES}")
+    if no_owner and access not in (None, Access.SHARED):
+        raise FastgenError(
+            f"--no-owner means --access shared, not {access}: give one of them"
+        )
+    return Access.SHARED if no_owner else Access(access or Access.PRIVATE)
 
 
 def _carry_out(
@@ -682,6 +729,14 @@ def token(
     user_name: Annotated[
         str | None, typer.Option("--name", help="Optional `name` claim.")
     ] = None,
+    roles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role",
+            help="A role for the role claim (AUTH_ROLE_CLAIM, default `role`); "
+            "repeat it or separate roles with commas.",
+        ),
+    ] = None,
     project: ProjectDir = None,
 ) -> None:
     """Print a development JWT that the project's app accepts.
@@ -692,7 +747,11 @@ def token(
     from fastgen.token import mint_dev_token
 
     config = find_project(project)
-    print(mint_dev_token(config, sub=sub, ttl=ttl, email=email, name=user_name))
+    print(
+        mint_dev_token(
+            config, sub=sub, ttl=ttl, email=email, name=user_name, roles=roles
+        )
+    )
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from fastgen.migrations import (
 )
 from fastgen.plan import make_plan, read_exact
 from fastgen.project_config import ProjectConfig
-from fastgen.resource_context import Target
+from fastgen.resource_context import targets_of
 from fastgen.resource_render import Migration, ResourcePaths, render_drop_migration
 from fastgen.spec import ResourceSpec
 
@@ -128,7 +128,7 @@ def _drop_migration(
     )
     text = render_drop_migration(
         spec,
-        targets={name: Target(s.names, s.owned) for name, (s, _) in found.items()},
+        targets=targets_of({name: s for name, (s, _) in found.items()}),
         migration=migration,
         layout=project_layout(config),
     )

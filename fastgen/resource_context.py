@@ -7,8 +7,10 @@ with a few loops.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from fastgen.access import AccessRule
 from fastgen.field_types import FieldKind, literal, on_delete_sql, pascal
 from fastgen.naming import Names
 from fastgen.pysource import python_string
@@ -26,10 +28,39 @@ class NamedCheck:
 
 @dataclass(frozen=True)
 class Target:
-    """The resource a ``ref`` field points at."""
+    """The resource a ``ref`` field points at: its names, its access rule (which
+    rows of it the caller may refer to) and the roles creating one of its rows
+    through the API needs (its own write role and its refs' targets')."""
 
     names: Names
-    owned: bool
+    rule: AccessRule
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def owned(self) -> bool:
+        return self.rule.owned
+
+
+def targets_of(specs: Mapping[str, ResourceSpec]) -> dict[str, Target]:
+    """The ``ref`` targets ``specs`` offer, keyed by resource name."""
+    return {
+        name: Target(spec.names, spec.rule, _roles(spec, specs))
+        for name, spec in specs.items()
+    }
+
+
+def _roles(
+    spec: ResourceSpec,
+    specs: Mapping[str, ResourceSpec],
+    seen: frozenset[str] = frozenset(),
+) -> frozenset[str]:
+    """The roles creating a row of ``spec`` needs, with the rows it refers to."""
+    roles = {spec.rule.role} - {None}
+    for field in spec.fields:
+        target = specs.get(field.ref or "")
+        if target is not None and target.name not in seen | {spec.name}:
+            roles |= _roles(target, specs, seen | {spec.name})
+    return frozenset(role for role in roles if role is not None)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fastgen.access import references_doc
 from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
@@ -291,9 +292,20 @@ def _context(
     indexed = ["owner_id"] if spec.owned and not spec.singleton else []
     indexed += [v.column for v in views if v.has_single_index]
     kebab = names.snake.replace("_", "-")
+    refs = [v for v in views if v.is_ref]
     return {
         "r": names,
         "owned": spec.owned,
+        "access": spec.rule,
+        "refs_doc": references_doc(
+            spec.rule, [v.target.rule for v in refs if v.target]
+        ),
+        # roles the tests' users need to create rows (here and of referenced rows)
+        "test_roles": _test_roles(spec, refs),
+        "writers_comment": comment(
+            f"Creating, changing and deleting {names.plural_title.lower()} needs "
+            f"the {spec.rule.role!r} role (else 403)."
+        ),
         "singleton": spec.singleton,
         "kebab": kebab,
         # The local holding one row: named after the resource unless that makes
@@ -308,14 +320,10 @@ def _context(
         ),
         "header": ownership_header(ResourcePaths(spec, layout)),
         "model_doc": f"A {names.title.lower()}"
-        + (
-            ", one per user."
-            if spec.singleton
-            else ", owned by the user who created it." if spec.owned else ", shared."
-        ),
+        + (", one per user." if spec.singleton else spec.rule.model_doc),
         "fields": views,
         "enums": [v for v in views if v.kind.defines_enum],
-        "refs": [v for v in views if v.is_ref],
+        "refs": refs,
         "checks": [check for v in views for check in v.checks],
         "value_checks": [c for v in views for c in v.checks if not c.from_type],
         "edge_values": [
@@ -354,6 +362,15 @@ def _context(
         ]
         + _invalid_searches(views),
     }
+
+
+def _test_roles(spec: ResourceSpec, refs: list[FieldView]) -> str:
+    """The roles the generated tests' users hold, comma-separated: those creating
+    a row of ``spec`` needs, with the rows the factories create for its refs."""
+    roles = {role for v in refs if v.target for role in v.target.roles}
+    if spec.rule.role is not None:
+        roles.add(spec.rule.role)
+    return ",".join(sorted(roles))
 
 
 def _either(words: list[str]) -> str:
@@ -517,6 +534,10 @@ def _service_imports(context: dict[str, Any], module: str) -> ImportSet:
         imports.add("sqlalchemy", "or_")
     if context["refs"]:
         imports.add(_core(context, "errors"), "FieldValidationError")
+    if context["access"].owner_writes_only:
+        imports.add(_core(context, "errors"), "ForbiddenError")
+    if context["access"].public_if:
+        imports.add("sqlalchemy", "or_")
     for view in context["refs"]:
         target = view.target.names
         imports.add(
@@ -536,7 +557,7 @@ def _router_imports(context: dict[str, Any], module: str) -> ImportSet:
         imports.add(_core(context, "auth"), "CurrentUserDep")
     else:
         imports.add("fastapi", "Depends")
-        imports.add(_core(context, "auth"), "get_current_user")
+        imports.add(_core(context, "auth"), "get_current_user", "require_role")
     imports.add(_core(context, "db"), "SessionDep")
     imports.add(_core(context, "errors"), "error_responses")
     imports.add(_core(context, "responses"), "DataResponse", "Page", "PageParamsDep")
@@ -585,6 +606,8 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
     names = context["r"]
     imports = _test_module_imports(context)
     imports.add("uuid")
+    if context["test_roles"] or context["access"].role:
+        imports.add(f"{context['layout'].tests}.support", "TokenFactory")
     imports.add(
         f"{context['layout'].tests}.factories.{names.plural_snake}",
         f"create_{names.snake}",

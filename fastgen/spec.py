@@ -45,6 +45,13 @@ from pydantic import (
     model_validator,
 )
 
+from fastgen.access import (
+    ACCESS_NAMES,
+    DEFAULT_WRITE_ROLE,
+    ROLE_NAME,
+    Access,
+    AccessRule,
+)
 from fastgen.errors import FastgenError
 from fastgen.field_types import (
     ARGUMENT_KEYS,
@@ -111,7 +118,16 @@ _FILE_FIELD_KEYS = (
     "description",
     "renamed_from",
 )
-_FILE_TOP_KEYS = ("name", "owned", "singleton", "ejected", "fields")
+_FILE_TOP_KEYS = (
+    "name",
+    "owned",
+    "access",
+    "public_if",
+    "write_role",
+    "singleton",
+    "ejected",
+    "fields",
+)
 #: Longest field name; see ``naming.MAX_NAME_LENGTH``.
 MAX_FIELD_NAME_LENGTH = 44
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -408,11 +424,15 @@ class FieldSpec(BaseModel):
 
 
 class ResourceSpec(BaseModel):
-    """A resource: its PascalCase name, fields, ownership and ejected parts.
+    """A resource: its PascalCase name, fields, access rule and ejected parts.
 
-    ``owned`` is False for ``--no-owner`` resources (no ``owner_id`` column).
-    ``ejected`` lists the parts (see ``PARTS``) the user took over; it is kept
-    in ``PARTS`` order.
+    ``access`` is the rule of :mod:`fastgen.access`; ``owned`` (False for shared
+    resources: no ``owner_id`` column) follows from it, and without ``access`` the
+    rule follows from ``owned`` (``private`` or ``shared``), so the spec files of
+    earlier versions keep their meaning. ``public_if`` names the bool field that
+    makes a row of a public resource visible to others; ``write_role`` the role a
+    shared resource's writes need (``None``: ``admin``). ``ejected`` lists the
+    parts (see ``PARTS``) the user took over; it is kept in ``PARTS`` order.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -420,8 +440,78 @@ class ResourceSpec(BaseModel):
     name: StrictStr
     fields: list[FieldSpec]
     owned: StrictBool = True
+    access: Access = Access.PRIVATE
+    public_if: StrictStr | None = None
+    write_role: StrictStr | None = None
     singleton: StrictBool = False
     ejected: list[StrictStr] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_access(cls, data: Any) -> Any:
+        """``access`` and ``owned`` agree; either one implies the other."""
+        if not isinstance(data, dict):
+            return data
+        filled = dict(data)
+        access = filled.get("access")
+        owned = filled.get("owned", True)
+        if access is None:
+            if isinstance(owned, bool):
+                filled["access"] = Access.PRIVATE if owned else Access.SHARED
+            return filled
+        if access not in tuple(Access):
+            raise ValueError(
+                f"unknown access {access!r}; valid access rules: {ACCESS_NAMES}"
+            )
+        implied = Access(access) is not Access.SHARED
+        if "owned" in filled and isinstance(owned, bool) and owned != implied:
+            raise ValueError(
+                f"access {access} {'has' if implied else 'has no'} owners but "
+                f"owned is {str(owned).lower()}; drop owned"
+            )
+        filled["owned"] = implied
+        return filled
+
+    @field_validator("write_role")
+    @classmethod
+    def _valid_role(cls, role: str | None) -> str | None:
+        """A role is a simple name; the default one is not written down."""
+        if role is not None and not ROLE_NAME.fullmatch(role):
+            raise ValueError(
+                f"write_role {role!r} is not a role name: up to 32 letters, "
+                "digits, '_' and '-', starting with a letter (e.g. admin)"
+            )
+        return None if role == DEFAULT_WRITE_ROLE else role
+
+    @model_validator(mode="after")
+    def _access_options(self) -> ResourceSpec:
+        """``public_if`` belongs to public resources and names one of their bool
+        fields; ``write_role`` belongs to shared ones."""
+        if self.public_if is not None:
+            if self.access is not Access.PUBLIC:
+                raise ValueError(
+                    "public_if only applies to public resources: add --access "
+                    "public (access: public) or drop it"
+                )
+            field = next((f for f in self.fields if f.name == self.public_if), None)
+            if field is None or not field.kind.gates_visibility:
+                raise ValueError(
+                    f"public_if {self.public_if!r} must name a bool field of "
+                    f"{self.name} (e.g. published:bool=false)"
+                )
+        if self.write_role is not None and self.access is not Access.SHARED:
+            raise ValueError(
+                "write_role only applies to shared resources: add --access shared "
+                "(access: shared) or drop it"
+            )
+        return self
+
+    @property
+    def rule(self) -> AccessRule:
+        """Who reads and who writes the rows: see :mod:`fastgen.access`."""
+        return AccessRule(
+            self.access, self.public_if, self.write_role or DEFAULT_WRITE_ROLE
+        )
 
     @field_validator("name")
     @classmethod
@@ -481,10 +571,10 @@ class ResourceSpec(BaseModel):
         owned and every field has a value without one."""
         if not self.singleton:
             return self
-        if not self.owned:
+        if self.access is not Access.PRIVATE:
             raise ValueError(
-                "a singleton is one row per user, so it cannot be shared: drop "
-                "--no-owner (or owned: false)"
+                "a singleton is one row per user, so it is private: drop "
+                f"--access {self.access} (or access/owned from the spec)"
             )
         for field in self.fields:
             if field.is_required:
@@ -576,13 +666,26 @@ def parse_field(text: str) -> FieldSpec:
 
 
 def parse_resource(
-    name: str, field_args: list[str], *, owned: bool = True, singleton: bool = False
+    name: str,
+    field_args: list[str],
+    *,
+    access: Access = Access.PRIVATE,
+    public_if: str | None = None,
+    write_role: str | None = None,
+    singleton: bool = False,
 ) -> ResourceSpec:
     """Parse ``fastgen add resource NAME FIELD...`` into a ``ResourceSpec``."""
     Names.from_name(name)
     fields = [parse_field(arg) for arg in field_args]
     try:
-        return ResourceSpec(name=name, fields=fields, owned=owned, singleton=singleton)
+        return ResourceSpec(
+            name=name,
+            fields=fields,
+            access=access,
+            public_if=public_if,
+            write_role=write_role,
+            singleton=singleton,
+        )
     except ValidationError as err:
         raise FastgenError(f"resource {name!r}: {_first_error(err)}") from None
 
@@ -801,7 +904,7 @@ def _spec_from_data(data: object, source: str) -> ResourceSpec:
             "(e.g. title: str{200})"
         )
     fields = [_field_from_entry(name, entry, source) for name, entry in entries.items()]
-    keys = ("name", "owned", "singleton", "ejected")
+    keys = [key for key in _FILE_TOP_KEYS if key != "fields"]
     values = {key: data[key] for key in keys if key in data}
     try:
         return ResourceSpec.model_validate({**values, "fields": fields})
@@ -859,6 +962,11 @@ def dump_spec(spec: ResourceSpec) -> str:
     _Dumper.add_representer(_FlowMap, flow_map)
     _Dumper.add_representer(_FlowList, flow_list)
     document: dict[str, Any] = {"name": spec.name, "owned": spec.owned}
+    if spec.access is Access.PUBLIC:  # owned says private or shared itself
+        document["access"] = spec.access.value
+    for key in ("public_if", "write_role"):
+        if getattr(spec, key) is not None:
+            document[key] = getattr(spec, key)
     if spec.singleton:
         document["singleton"] = True
     if spec.ejected:

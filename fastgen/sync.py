@@ -106,6 +106,7 @@ def plan_rename_field(
             )
             for field in spec.fields
         ],
+        public_if=new if spec.public_if == old else spec.public_if,
     )
     return plan_resources(config, [updated], policy=policy, write_specs=True)
 

@@ -12,6 +12,7 @@ from fastgen.errors import FastgenError
 from fastgen.project_config import ProjectConfig
 
 DEFAULT_AUTH_URL = "http://localhost:3000"
+DEFAULT_ROLE_CLAIM = "role"
 MAX_TTL = 366 * 24 * 3600  # a development token never outlives a year
 
 
@@ -22,8 +23,13 @@ def mint_dev_token(
     ttl: int,
     email: str | None = None,
     name: str | None = None,
+    roles: list[str] | None = None,
 ) -> str:
-    """Sign a token with the project's dev key, for the issuer/audience it expects."""
+    """Sign a token with the project's dev key, for the issuer/audience it expects.
+
+    ``roles`` go in the claim the app reads them from (``AUTH_ROLE_CLAIM``,
+    default ``role``), comma-separated as better-auth's admin plugin writes them.
+    """
     if not sub:
         raise FastgenError(
             "--sub must not be empty: pass the user id, e.g. --sub alice"
@@ -33,6 +39,7 @@ def mint_dev_token(
             f"--ttl must be between 1 and {MAX_TTL} seconds (one year), got {ttl}: "
             "e.g. --ttl 3600"
         )
+    role_list = _role_list(roles or [])
     import jwt
 
     jwk = _load_private_jwk(config.root / config.dev_private_key)
@@ -47,8 +54,24 @@ def mint_dev_token(
         "exp": now + ttl,
     }
     claims |= {k: v for k, v in (("email", email), ("name", name)) if v is not None}
+    if role_list:
+        claims[env.get("AUTH_ROLE_CLAIM") or DEFAULT_ROLE_CLAIM] = ",".join(role_list)
     key = jwt.PyJWK.from_dict(jwk, algorithm="EdDSA")
     return jwt.encode(claims, key.key, algorithm="EdDSA", headers={"kid": jwk["kid"]})
+
+
+def _role_list(values: list[str]) -> list[str]:
+    """The roles of repeated or comma-separated ``--role`` options, each once."""
+    from fastgen.access import ROLE_NAME
+
+    roles = [role.strip() for value in values for role in value.split(",")]
+    for role in roles:
+        if not ROLE_NAME.fullmatch(role):
+            raise FastgenError(
+                f"--role {role!r} is not a role name: up to 32 letters, digits, "
+                "'_' and '-', starting with a letter, e.g. --role admin"
+            )
+    return list(dict.fromkeys(roles))
 
 
 def _origin(url: str) -> str:
@@ -92,6 +115,6 @@ def _project_env(root: Path) -> dict[str, str]:
             key, sep, value = line.strip().partition("=")
             if sep and not key.startswith("#"):
                 values[key.strip()] = value.strip().strip("\"'")
-    names = ("BETTER_AUTH_URL", "AUTH_ISSUER", "AUTH_AUDIENCE")
+    names = ("BETTER_AUTH_URL", "AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_ROLE_CLAIM")
     values |= {name: os.environ[name] for name in names if name in os.environ}
     return values

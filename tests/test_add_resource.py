@@ -500,6 +500,49 @@ def test_required_self_reference_is_refused(cli: CliRunner, project: Path) -> No
     assert snapshot(project) == before
 
 
+@pytest.mark.parametrize(
+    ("target", "allowed"),
+    [
+        (["--access", "private"], False),
+        (["--access", "public", "--public-if", "published"], False),
+        (["--access", "public"], True),
+        (["--access", "shared"], True),
+    ],
+)
+def test_a_shared_resource_refers_only_to_rows_everyone_reads(
+    cli: CliRunner, project: Path, target: list[str], allowed: bool
+) -> None:
+    ok(cli.invoke(app, ["add", "resource", "Recipe", "published:bool", *target]))
+    before = snapshot(project)
+    result = cli.invoke(
+        app, ["add", "resource", "Tag", "recipe:ref:Recipe", "--no-owner"]
+    )
+    if allowed:
+        ok(result)
+        return
+    fails(result, "a shared resource may only refer to rows every user can always")
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (["--access", "open"], "unknown --access 'open'; give one of private, "),
+        (["--access", "public", "--no-owner"], "--no-owner means --access shared"),
+        (["--public-if", "title"], "public_if only applies to public resources"),
+        (["--access", "public", "--public-if", "title"], "must name a bool field"),
+        (["--write-role", "editor"], "write_role only applies to shared"),
+    ],
+)
+def test_bad_access_options_are_refused(
+    cli: CliRunner, project: Path, options: list[str], problem: str
+) -> None:
+    before = snapshot(project)
+    result = cli.invoke(app, ["add", "resource", "Post", "title:str", *options])
+    fails(result, problem)
+    assert snapshot(project) == before
+
+
 def test_existing_resource_with_a_different_spec_points_to_force(
     cli: CliRunner, with_post: Path
 ) -> None:

@@ -1,8 +1,10 @@
 """End to end: resources added through the real CLI lint, test, migrate and serve.
 
-One project is generated per module and given six resources that between them use
+One project is generated per module and given eight resources that between them use
 every field type, optional fields, enums, a decimal, unique fields, a shared
-(``--no-owner``) resource, a per-user singleton (``--singleton``), a ``ref`` chain
+(``--no-owner``: writes need the admin role) resource, a public one visible to others
+once published (``--access public --public-if published``) with a resource referring
+to it and to the shared one, a per-user singleton (``--singleton``), a ``ref`` chain
 (Comment -> Post -> Author, plus a self-reference; deleting a post deletes its
 comments, deleting a comment clears its replies' parent) and a multi-word name.
 Every test reuses that project.
@@ -54,6 +56,16 @@ RESOURCES: list[tuple[str, ...]] = [
     ("Comment", "post:ref:Post:cascade", "body:text", "parent:ref:Comment?:set_null"),
     ("Tag", "name:str{50}:unique", "color:enum{red,green,blue}=red", "--no-owner"),
     (
+        "Recipe",
+        "title:str{100}:search",
+        "published:bool=false",
+        "--access",
+        "public",
+        "--public-if",
+        "published",
+    ),
+    ("Review", "recipe:ref:Recipe", "tag:ref:Tag?", "stars:int{1,5}"),
+    (
         "Settings",
         "theme:enum{light,dark}=light",
         "page_size:int{10,100}=20",
@@ -62,7 +74,16 @@ RESOURCES: list[tuple[str, ...]] = [
     ),
     ("BlogCategory", "label:str{80}"),
 ]
-TABLES = ["authors", "posts", "comments", "tags", "settings", "blog_categories"]
+TABLES = [
+    "authors",
+    "posts",
+    "comments",
+    "tags",
+    "recipes",
+    "reviews",
+    "settings",
+    "blog_categories",
+]
 
 # Measured at 8fc773a and again at 89d36dc: 264 tests in total (29 authors, 63 posts,
 # 34 comments, 29 tags, 24 blog_categories). The floors sit a little below, so
@@ -245,6 +266,8 @@ def test_app_serves_the_new_resources(project: Path, database_url: str) -> None:
     run(project, "alembic", "upgrade", "head", DATABASE_URL=database_url)
     alice = run(project, "fastgen", "token", "--sub", "alice").stdout.strip()
     bob = run(project, "fastgen", "token", "--sub", "bob").stdout.strip()
+    admin = run(project, "fastgen", "token", "--sub", "ada", "--role", "admin")
+    as_admin = {"Authorization": f"Bearer {admin.stdout.strip()}"}
     as_alice = {"Authorization": f"Bearer {alice}"}
     as_bob = {"Authorization": f"Bearer {bob}"}
 
@@ -313,14 +336,36 @@ def test_app_serves_the_new_resources(project: Path, database_url: str) -> None:
             assert conflict.status_code == 409, conflict.text
             assert conflict.json()["error_code"] == "CONFLICT"
 
-            # A shared resource is visible to every user.
-            tag = client.post(f"{api}/tags", json={"name": "news"}, headers=as_alice)
+            # A shared resource is visible to every user; writes need the role.
+            refused = client.post(f"{api}/tags", json={"name": "x"}, headers=as_alice)
+            assert refused.status_code == 403, refused.text
+            assert refused.json()["error_code"] == "FORBIDDEN"
+            tag = client.post(f"{api}/tags", json={"name": "news"}, headers=as_admin)
             assert tag.status_code == 201, tag.text
             assert tag.json()["data"]["color"] == "red"
             seen_by_bob = client.get(
                 f"{api}/tags/{tag.json()['data']['id']}", headers=as_bob
             )
             assert seen_by_bob.status_code == 200, seen_by_bob.text
+
+            # A published recipe is read by everyone; only its owner changes it,
+            # and others may refer to it.
+            recipe = client.post(
+                f"{api}/recipes",
+                json={"title": "Soup", "published": True},
+                headers=as_alice,
+            )
+            assert recipe.status_code == 201, recipe.text
+            recipe_url = f"{api}/recipes/{recipe.json()['data']['id']}"
+            assert client.get(recipe_url, headers=as_bob).status_code == 200
+            renamed = client.patch(recipe_url, json={"title": "x"}, headers=as_bob)
+            assert renamed.status_code == 403, renamed.text
+            review = client.post(
+                f"{api}/reviews",
+                json={"recipe_id": recipe.json()["data"]["id"], "stars": 5},
+                headers=as_bob,
+            )
+            assert review.status_code == 201, review.text
 
             # The multi-word resource is routed under its kebab-case plural.
             categories = client.get(f"{api}/blog-categories", headers=as_alice)

@@ -82,7 +82,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def test_schemathesis_finds_no_failure(project: Path, database_url: str) -> None:
     run(project, "alembic", "upgrade", "head", DATABASE_URL=database_url)
-    token = run(project, "fastgen", "token", "--sub", "alice", "--ttl", "3600")
+    # alice holds the role the shared Tag's writes need
+    token = run(
+        project,
+        "fastgen",
+        "token",
+        "--sub",
+        "alice",
+        "--ttl",
+        "3600",
+        "--role",
+        "admin",
+    )
     with serving(project, DATABASE_URL=database_url) as base_url:
         result = subprocess.run(
             [

@@ -343,7 +343,7 @@ def test_plan_lists_creates_and_two_updates(tmp_path: Path) -> None:
 
 
 def _add_post(root: Path) -> None:
-    spec = parse_resource("Post", ["title:str{200}", "body:text"], owned=True)
+    spec = parse_resource("Post", ["title:str{200}", "body:text"])
     apply_plan(root, plan_add_resource(find_project(root), spec).plan)
 
 

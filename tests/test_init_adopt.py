@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fastgen.access import Access
 from fastgen.add_resource import plan_add_resource
 from fastgen.apply import apply_plan
 from fastgen.check import check_project
 from fastgen.cli import app
+from fastgen.errors import FastgenError
 from fastgen.init import plan_init
 from fastgen.project_config import find_project
 from fastgen.remove_resource import plan_remove_resource
@@ -44,8 +46,20 @@ def backend(tmp_path: Path) -> Path:
 
 def adopt(project: Path) -> None:
     apply_plan(project, plan_init(project, user_dependency=USER_DEPENDENCY))
-    spec = parse_resource("Widget", ["name:str{50}", "price:decimal{8,2}"], owned=True)
+    spec = parse_resource("Widget", ["name:str{50}", "price:decimal{8,2}"])
     apply_plan(project, plan_add_resource(find_project(project), spec).plan)
+
+
+def test_shared_resources_are_refused_with_the_projects_own_auth(
+    backend: Path,
+) -> None:
+    apply_plan(backend, plan_init(backend, user_dependency=USER_DEPENDENCY))
+    spec = parse_resource("Tag", ["name:str{50}"], access=Access.SHARED)
+    with pytest.raises(FastgenError) as caught:
+        plan_add_resource(find_project(backend), spec)
+    assert "the generated tests sign in through this project's own auth" in (
+        caught.value.message
+    )
 
 
 def test_init_finds_what_the_backend_already_has(backend: Path) -> None:

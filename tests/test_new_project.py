@@ -161,6 +161,28 @@ def test_token_issuer_is_the_origin_of_better_auth_url(
     assert (claims["iss"], claims["aud"]) == ("https://auth.example.com",) * 2
 
 
+def test_token_roles_go_in_the_role_claim(cli: CliRunner, tmp_path: Path) -> None:
+    assert cli.invoke(app, ["new", "project", "blog"]).exit_code == 0
+    project = tmp_path / "blog"
+    token = _token_in(cli, project, "--sub", "ada", "--role", "admin,editor")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["role"] == "admin,editor"
+    assert "role" not in jwt.decode(
+        _token_in(cli, project, "--sub", "bo"), options={"verify_signature": False}
+    )
+
+    with (project / ".env").open("a") as env:
+        env.write("AUTH_ROLE_CLAIM=roles\n")
+    token = _token_in(cli, project, "--sub", "ada", "--role", "a", "--role", "b")
+    assert jwt.decode(token, options={"verify_signature": False})["roles"] == "a,b"
+
+    refused = cli.invoke(
+        app, ["token", "--project", str(project), "--sub", "x", "--role", "a b"]
+    )
+    assert refused.exit_code == 2
+    assert "--role 'a b' is not a role name" in refused.stderr
+
+
 def _token_in(cli: CliRunner, project: Path, *args: str) -> str:
     result = cli.invoke(app, ["token", "--project", str(project), *args])
     assert result.exit_code == 0, result.output

@@ -64,6 +64,21 @@ def test_rename_field_records_the_old_name_and_writes_one_revision(
     assert "Nothing to do" in ok(cli.invoke(app, ["sync"])).stdout
 
 
+def test_renaming_the_public_if_field_renames_it_in_the_access_rule(
+    cli: CliRunner, project: Path
+) -> None:
+    recipe = ["add", "resource", "Recipe", "title:str", "published:bool=false"]
+    ok(cli.invoke(app, [*recipe, "--access", "public", "--public-if", "published"]))
+
+    ok(cli.invoke(app, ["rename", "field", "Recipe", "published", "visible"]))
+
+    spec = _spec(project, "recipe")
+    assert (spec["access"], spec["public_if"]) == ("public", "visible")
+    service = (project / "app/recipes/service.py").read_text()
+    assert "col(Recipe.visible).is_(True)" in service
+    ok(cli.invoke(app, ["check"]))
+
+
 def test_rename_resource_moves_everything_and_retargets_refs(
     cli: CliRunner, project: Path
 ) -> None:

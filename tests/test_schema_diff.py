@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fastgen.access import Access, AccessRule
 from fastgen.errors import FastgenError
 from fastgen.migrations import current_head, read_revisions
 from fastgen.naming import Names
@@ -47,16 +48,18 @@ BASE = [
     "score:decimal{6,2}?",
     "code:str{12}?:index:unique",
 ]
+PRIVATE = AccessRule(Access.PRIVATE)
 TARGETS = {
-    "Author": Target(Names.from_name("Author"), True),
-    "Post": Target(Names.from_name("Post"), True),
+    "Author": Target(Names.from_name("Author"), PRIVATE),
+    "Post": Target(Names.from_name("Post"), PRIVATE),
 }
 
 A = ChangeKind
 
 
 def post(*fields: str, owned: bool = True) -> ResourceSpec:
-    return parse_resource("Post", list(fields), owned=owned)
+    access = Access.PRIVATE if owned else Access.SHARED
+    return parse_resource("Post", list(fields), access=access)
 
 
 def replace(old: str, *new: str, base: list[str] = BASE) -> list[str]:

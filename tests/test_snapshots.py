@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from fastgen.access import Access
 from fastgen.render import format_python_files
-from fastgen.resource_context import Target
+from fastgen.resource_context import targets_of
 from fastgen.resource_render import (
     Migration,
     render_create_migration,
@@ -80,7 +81,19 @@ SHARED_UNIQUES = parse_resource(
         "mail:email:unique",
         "link:url:unique",
     ],
-    owned=False,
+    access=Access.SHARED,
+)
+PUBLIC = parse_resource(
+    "Article",
+    ["title:str{200}:search", "published:bool=false", "author:ref:Author"],
+    access=Access.PUBLIC,
+    public_if="published",
+)
+#: Refers to a public resource (rows the caller can read) and to a shared one.
+REVIEW = parse_resource(
+    "Review",
+    ["article:ref:Article", "tag:ref:Tag?", "stars:int{1,5}"],
+    access=Access.PUBLIC,
 )
 CONSTRAINED = parse_resource(
     "Recipe",
@@ -123,13 +136,15 @@ SPECS = {
     "comment": COMMENT,
     "settings": SETTINGS,
     "note": SEARCHABLE,
+    "article": PUBLIC,
+    "review": REVIEW,
 }
-TARGETS = {s.name: Target(s.names, s.owned) for s in SPECS.values()}
+TARGETS = targets_of({s.name: s for s in SPECS.values()})
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
 
 
 def _changed(
-    spec: ResourceSpec, *fields: str, owned: bool | None = None
+    spec: ResourceSpec, *fields: str, access: Access | None = None
 ) -> ResourceSpec:
     """``spec`` with the shorthand ``fields`` replacing those of the same name
     (a name alone, ``-name``, removes it)."""
@@ -140,11 +155,9 @@ def _changed(
             continue
         field = parse_resource(spec.name, [text]).fields[0]
         changed[field.name] = field
-    return spec.model_copy(
-        update={
-            "fields": list(changed.values()),
-            "owned": spec.owned if owned is None else owned,
-        }
+    return ResourceSpec.model_validate(
+        spec.model_dump(exclude={"owned"})
+        | {"fields": list(changed.values()), "access": access or spec.access}
     )
 
 
@@ -185,7 +198,7 @@ UPDATES: dict[str, tuple[ResourceSpec, ResourceSpec]] = {
         EVERY_TYPE,
         _changed(EVERY_TYPE, "title:str{200}:unique", "views:int=0", "day:date:index"),
     ),
-    "shared": (EVERY_TYPE, _changed(EVERY_TYPE, owned=False)),
+    "shared": (EVERY_TYPE, _changed(EVERY_TYPE, access=Access.SHARED)),
     "rename_field": (EVERY_TYPE, _renamed(EVERY_TYPE, "code", "ref_code")),
     "constraints": (
         CONSTRAINED,
@@ -233,7 +246,7 @@ def _update_files(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:
 
 def _rename_resource_files() -> dict[str, str]:
     new = AUTHOR.model_copy(update={"name": "Writer"})
-    targets = TARGETS | {"Writer": Target(new.names, new.owned)}
+    targets = TARGETS | targets_of({"Writer": new})
     text = render_rename_migration(
         AUTHOR,
         new,

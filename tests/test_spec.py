@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 
+from fastgen.access import Access
 from fastgen.errors import FastgenError
 from fastgen.spec import (
     FieldSpec,
@@ -107,7 +108,7 @@ def test_parse_field_valid(text: str, expected: dict[str, Any]) -> None:
 def test_valid_field_round_trips(
     text: str, expected: dict[str, Any], tmp_path: Path
 ) -> None:
-    spec = parse_resource("Post", [text], owned=False)
+    spec = parse_resource("Post", [text], access=Access.SHARED)
     path = tmp_path / "post.yaml"
     path.write_text(dump_spec(spec), encoding="utf-8")
     loaded = load_spec_file(path)
@@ -265,7 +266,7 @@ def test_field_helpers(
 
 def test_parse_resource_builds_spec() -> None:
     spec = parse_resource(
-        "blog_post", ["title:str{200}", "author:ref:Author"], owned=False
+        "blog_post", ["title:str{200}", "author:ref:Author"], access=Access.SHARED
     )
     assert spec.name == "BlogPost"
     assert [field.name for field in spec.fields] == ["title", "author"]
@@ -379,7 +380,7 @@ price = { type = "decimal", precision = 5, scale = 2, default = "1.50" }
             "starts:datetime=2024-01-01T10:00:00+00:00",
             "price:decimal{5,2}=1.50",
         ],
-        owned=False,
+        access=Access.SHARED,
     )
 
 
@@ -458,8 +459,8 @@ def test_equal_json_defaults_dump_identically() -> None:
         ),
         (
             "name: Post\nfeilds:\n  title: str\n",
-            "post.yaml: unknown key 'feilds'; valid keys: name, owned, singleton, "
-            "ejected, fields",
+            "post.yaml: unknown key 'feilds'; valid keys: name, owned, access, "
+            "public_if, write_role, singleton, ejected, fields",
         ),
         (
             "name: Post\nejected: [views]\nfields:\n  title: str\n",
@@ -623,7 +624,8 @@ def test_singletons_round_trip_and_default_to_not_singleton(tmp_path: Path) -> N
 )
 def test_singleton_errors(fields: list[str], owned: bool, problem: str) -> None:
     with pytest.raises(FastgenError) as caught:
-        parse_resource("Settings", fields, owned=owned, singleton=True)
+        access = Access.PRIVATE if owned else Access.SHARED
+        parse_resource("Settings", fields, access=access, singleton=True)
     assert problem in caught.value.message
 
 
@@ -681,3 +683,81 @@ def test_search_round_trips_through_spec_files(tmp_path: Path) -> None:
     assert "title: {type: str, max_length: 80, search: true}" in path.read_text()
     assert load_spec_file(path) == spec
     assert [f.name for f in spec.fields if f.search] == ["title"]
+
+
+# --- access rules ---------------------------------------------------------------
+
+
+def test_access_rules_round_trip_and_old_specs_keep_their_bytes(
+    tmp_path: Path,
+) -> None:
+    public = parse_resource(
+        "Recipe",
+        ["title:str", "published:bool=false"],
+        access=Access.PUBLIC,
+        public_if="published",
+    )
+    dumped = dump_spec(public)
+    assert "owned: true\naccess: public\npublic_if: published\n" in dumped
+    assert load_spec_file(write(tmp_path, "recipe.yaml", dumped)) == public
+
+    shared = parse_resource("Tag", ["name:str"], access=Access.SHARED)
+    editor = parse_resource(
+        "Tag", ["name:str"], access=Access.SHARED, write_role="editor"
+    )
+    assert "owned: false\nfields:" in dump_spec(shared)
+    assert "owned: false\nwrite_role: editor\n" in dump_spec(editor)
+    assert shared.rule.role == "admin"
+    assert editor.rule.role == "editor"
+    assert "access" not in dump_spec(parse_resource("Post", ["title:str"]))
+    assert (
+        parse_resource("Tag", ["name:str"], access=Access.SHARED, write_role="admin")
+        == shared
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "access", "owned"),
+    [
+        ("owned: false\n", Access.SHARED, False),
+        ("owned: true\n", Access.PRIVATE, True),
+        ("access: shared\n", Access.SHARED, False),
+        ("access: public\n", Access.PUBLIC, True),
+        ("", Access.PRIVATE, True),
+    ],
+)
+def test_access_and_owned_imply_each_other(
+    tmp_path: Path, text: str, access: Access, owned: bool
+) -> None:
+    path = write(tmp_path, "tag.yaml", f"name: Tag\n{text}fields:\n  name: str\n")
+    spec = load_spec_file(path)
+    assert (spec.access, spec.owned) == (access, owned)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("access: open\n", "unknown access 'open'; valid access rules: private, "),
+        ("access: shared\nowned: true\n", "owned is true; drop owned"),
+        ("access: public\nowned: false\n", "owned is false; drop owned"),
+        ("public_if: name\n", "public_if only applies to public resources"),
+        ("access: public\npublic_if: name\n", "'name' must name a bool field"),
+        ("access: public\npublic_if: nope\n", "'nope' must name a bool field"),
+        ("write_role: editor\n", "write_role only applies to shared resources"),
+        ("owned: false\nwrite_role: 'a b'\n", "'a b' is not a role name"),
+    ],
+)
+def test_access_errors_are_one_line(tmp_path: Path, text: str, problem: str) -> None:
+    path = write(tmp_path, "tag.yaml", f"name: Tag\n{text}fields:\n  name: str\n")
+    with pytest.raises(FastgenError) as caught:
+        load_spec_file(path)
+    assert problem in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_a_public_singleton_is_refused() -> None:
+    with pytest.raises(FastgenError) as caught:
+        parse_resource(
+            "Settings", ["theme:str=a"], access=Access.PUBLIC, singleton=True
+        )
+    assert "a singleton is one row per user, so it is private" in caught.value.message

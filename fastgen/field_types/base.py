@@ -127,6 +127,8 @@ class FieldKind:
     defines_enum = False
     #: A plain short string column: changing between such types keeps the values.
     short_text = False
+    #: A public resource's ``public_if`` may name the field (true: others see it).
+    gates_visibility = False
     #: Flags the type sets unless the spec says otherwise (``unique: false``).
     implied_flags: Mapping[str, bool] = MappingProxyType({})
 

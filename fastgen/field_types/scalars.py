@@ -28,6 +28,7 @@ class BoolKind(FieldKind):
     family = "bool"
     uniqueable = False
     filterable = True
+    gates_visibility = True
 
     def parse_default(self, text: str) -> object:
         if text not in ("true", "false"):

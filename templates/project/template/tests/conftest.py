@@ -172,6 +172,13 @@ def other_user_headers(token_factory: TokenFactory) -> dict[str, str]:
 
 
 @pytest.fixture
+def admin_headers(token_factory: TokenFactory) -> dict[str, str]:
+    """Authorization headers of user ``admin``, who holds the ``admin`` role (the
+    role claim, comma-separated as better-auth's admin plugin writes it)."""
+    return {"Authorization": f"Bearer {token_factory('admin', role='admin')}"}
+
+
+@pytest.fixture
 async def db_session(db_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session on the test database (the one the app uses)."""
     async with create_session_factory(db_engine)() as session:

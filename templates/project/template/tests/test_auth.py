@@ -52,7 +52,37 @@ async def test_valid_token_returns_the_user(
         "id": "user-a",
         "email": "user-a@example.com",
         "name": None,
+        "roles": [],
     }
+
+
+@pytest.mark.parametrize(
+    ("claim", "roles"),
+    [
+        ("admin", ["admin"]),
+        ("admin, editor,admin", ["admin", "editor"]),
+        (["editor", "admin"], ["editor", "admin"]),
+        ("", []),
+        (7, []),
+    ],
+)
+async def test_roles_come_from_the_role_claim(
+    client: httpx.AsyncClient,
+    token_factory: TokenFactory,
+    claim: object,
+    roles: list[str],
+) -> None:
+    response = await client.get("/test/me", headers=bearer(token_factory(role=claim)))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["roles"] == roles
+
+
+def test_the_role_claim_is_a_setting() -> None:
+    verifier = TokenVerifier(make_settings(auth_role_claim="https://x.test/roles"))
+    claims = {"role": "admin", "https://x.test/roles": ["editor"]}
+
+    assert verifier.roles(claims) == ["editor"]
 
 
 async def test_keys_are_cached(

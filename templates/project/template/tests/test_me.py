@@ -8,14 +8,19 @@ from tests.support import TokenFactory
 async def test_me_returns_the_token_user(
     client: httpx.AsyncClient, token_factory: TokenFactory
 ) -> None:
-    token = token_factory("alice", name="Alice")
+    token = token_factory("alice", name="Alice", role="admin, editor")
     response = await client.get(
         "/api/v1/me", headers={"Authorization": f"Bearer {token}"}
     )
 
     assert response.status_code == 200
     assert response.json() == {
-        "data": {"id": "alice", "email": "alice@example.com", "name": "Alice"}
+        "data": {
+            "id": "alice",
+            "email": "alice@example.com",
+            "name": "Alice",
+            "roles": ["admin", "editor"],
+        }
     }
 
 

@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,7 +20,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
 from app.core.config import Settings
-from app.core.errors import ServiceUnavailableError, UnauthorizedError
+from app.core.errors import (
+    ForbiddenError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +38,22 @@ class CurrentUser(BaseModel):
     id: str = Field(min_length=1, description="better-auth user id (`sub`).")
     email: str | None = None
     name: str | None = None
+    roles: list[str] = Field(
+        default_factory=list,
+        description="Roles from the role claim (`AUTH_ROLE_CLAIM`, default `role`).",
+    )
+
+
+def parse_roles(claim: Any) -> list[str]:
+    """The roles a claim names: better-auth's admin plugin writes several as one
+    comma-separated string (``"admin,editor"``); a list of strings works too.
+    Anything else names no role."""
+    if isinstance(claim, str):
+        claim = claim.split(",")
+    if not isinstance(claim, list):
+        return []
+    roles = (role.strip() for role in claim if isinstance(role, str))
+    return list(dict.fromkeys(role for role in roles if role))
 
 
 @dataclass(frozen=True)
@@ -125,6 +146,10 @@ class TokenVerifier:
             raise UnauthorizedError(_REJECTED_DETAIL) from exc
         return claims
 
+    def roles(self, claims: dict[str, Any]) -> list[str]:
+        """The roles a verified token's role claim (``AUTH_ROLE_CLAIM``) names."""
+        return parse_roles(claims.get(self._settings.auth_role_claim))
+
     async def _signing_key(self, kid: str) -> _SigningKey:
         if self._expired():
             await self._refresh()
@@ -199,10 +224,24 @@ async def get_current_user(
     claims = await verifier.verify(credentials.credentials)
     try:
         return CurrentUser(
-            id=claims["sub"], email=claims.get("email"), name=claims.get("name")
+            id=claims["sub"],
+            email=claims.get("email"),
+            name=claims.get("name"),
+            roles=verifier.roles(claims),
         )
     except ValidationError as exc:
         raise UnauthorizedError(_REJECTED_DETAIL) from exc
 
 
 CurrentUserDep = Annotated[CurrentUser, Depends(get_current_user)]
+
+
+def require_role(role: str) -> Callable[[CurrentUser], Awaitable[CurrentUser]]:
+    """A dependency letting only users with ``role`` through (403 otherwise)."""
+
+    async def check_role(user: CurrentUserDep) -> CurrentUser:
+        if role not in user.roles:
+            raise ForbiddenError(f"This needs the {role!r} role")
+        return user
+
+    return check_role

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     auth_jwks_cooldown_seconds: float = Field(default=5.0, ge=0)
     auth_jwks_max_age_seconds: float = Field(default=600.0, ge=0)
     auth_jwks_timeout_seconds: float = Field(default=5.0, gt=0)
+    auth_role_claim: str = Field(default="role", min_length=1)
 
     @field_validator("log_level", mode="before")
     @classmethod
