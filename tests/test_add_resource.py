@@ -753,7 +753,7 @@ def test_a_singleton_is_served_at_me_and_refs_to_it_are_refused(
     ("args", "phrase"),
     [
         (["Settings", "theme:str", "--singleton"], "needs a default or '?'"),
-        (["Settings", "theme:str=a", "--singleton", "--no-owner"], "cannot be shared"),
+        (["Settings", "theme:str=a", "--singleton", "--no-owner"], "so it is private"),
     ],
 )
 def test_bad_singletons_fail_with_one_line_and_write_nothing(
