@@ -174,7 +174,9 @@ class IntKind(_Bounded):
     column = "sa.Integer()"
     pg_type = "INTEGER"
     integral = True
-    value_range = (INT32_MIN, INT32_MAX)
+    value_range: tuple[int, int] = (INT32_MIN, INT32_MAX)
+    #: What to use instead for a value outside ``value_range``.
+    range_hint = "use a smaller number, or decimal{p,0} for larger ones"
     filterable = True
     rangeable = True
     sortable = True
@@ -187,15 +189,17 @@ class IntKind(_Bounded):
     def check_default(self, value: object, data: Mapping[str, Any]) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{value!r} is not a whole number (e.g. 0 or -1)")
-        if not INT32_MIN <= value <= INT32_MAX:
+        low, high = self.value_range
+        if not low <= value <= high:
             raise ValueError(
-                f"{value} is outside the int range {INT32_MIN}..{INT32_MAX}; use a "
-                "smaller number, or decimal{p,0} for larger ones"
+                f"{value} is outside the {self.type.value} range {low}..{high}; "
+                f"{self.range_hint}"
             )
         return value
 
     def filter_args(self, spec: FieldSpec) -> list[str]:
-        return [f"ge={INT32_MIN}", f"le={INT32_MAX}"]
+        low, high = self.value_range
+        return [f"ge={low}", f"le={high}"]
 
     def sample(self, spec: FieldSpec, variant: int) -> object:
         return 10 + variant
@@ -207,10 +211,11 @@ class IntKind(_Bounded):
         return "n"
 
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
-        return ['"abc"', str(INT32_MAX + 1), '"5"', "5.5", "True"]
+        return ['"abc"', str(self.value_range[1] + 1), '"5"', "5.5", "True"]
 
     def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
-        return ['"abc"', "5.5", str(INT32_MAX + 1), str(INT32_MIN - 1)]
+        low, high = self.value_range
+        return ['"abc"', "5.5", str(high + 1), str(low - 1)]
 
 
 class FloatKind(_Bounded):
@@ -438,25 +443,7 @@ class BigIntKind(IntKind):
     pg_type = "BIGINT"
     sa_type = "sa.BigInteger"
     value_range = (INT64_MIN, INT64_MAX)
-
-    def check_default(self, value: object, data: Mapping[str, Any]) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{value!r} is not a whole number (e.g. 0 or -1)")
-        if not INT64_MIN <= value <= INT64_MAX:
-            raise ValueError(
-                f"{value} is outside the bigint range {INT64_MIN}..{INT64_MAX}; use "
-                "decimal{p,0} for larger numbers"
-            )
-        return value
-
-    def filter_args(self, spec: FieldSpec) -> list[str]:
-        return [f"ge={INT64_MIN}", f"le={INT64_MAX}"]
+    range_hint = "use decimal{p,0} for larger numbers"
 
     def model_imports(self, spec: FieldSpec) -> list[Import]:
         return [("sqlalchemy as sa",)]
-
-    def invalid_literals(self, spec: FieldSpec) -> list[str]:
-        return ['"abc"', str(INT64_MAX + 1), '"5"', "5.5", "True"]
-
-    def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
-        return ['"abc"', "5.5", str(INT64_MAX + 1), str(INT64_MIN - 1)]
