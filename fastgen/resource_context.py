@@ -7,6 +7,7 @@ with a few loops.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -345,3 +346,39 @@ def field_views(spec: ResourceSpec, targets: dict[str, Target]) -> list[FieldVie
         )
         for field in spec.fields
     ]
+
+
+@dataclass(frozen=True)
+class NestedRoute:
+    """``GET /<parents>/{parent_id}/<rows>``: the rows of one resource whose ``ref``
+    field points at one parent row."""
+
+    field: FieldView
+    path: str
+    #: ``list_`` + this names the route and the service function.
+    name: str
+
+    @property
+    def parent(self) -> Names:
+        assert self.field.target is not None
+        return self.field.target.names
+
+    @property
+    def parent_param(self) -> str:
+        return f"{self.parent.snake}_id"
+
+
+def nested_routes(names: Names, refs: list[FieldView]) -> list[NestedRoute]:
+    """One nested list route per ``ref`` of ``names``: under the parent's URL, named
+    after the resource, and after the field too when two refs share a parent."""
+    parents = Counter(v.target.names.class_name for v in refs if v.target)
+    routes = []
+    for view in refs:
+        assert view.target is not None
+        parent = view.target.names
+        segment = names.plural_kebab
+        if parents[parent.class_name] > 1:
+            segment += "-by-" + view.name.replace("_", "-")
+        path = f"/{parent.plural_kebab}/{{{parent.snake}_id}}/{segment}"
+        routes.append(NestedRoute(view, path, f"{names.plural_snake}_by_{view.name}"))
+    return routes

@@ -10,7 +10,7 @@ from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views
+from fastgen.resource_context import FieldView, Target, field_views, nested_routes
 from fastgen.shadowing import protect_class_names, rename_name
 from fastgen.spec import ResourceSpec
 
@@ -324,6 +324,9 @@ def _context(
         "fields": views,
         "enums": [v for v in views if v.kind.defines_enum],
         "refs": refs,
+        "nested": [] if spec.singleton else nested_routes(names, refs),
+        "expand_doc": _either([f"`{v.name}`" for v in refs]),
+        "expand_pattern": _expand_pattern([v.name for v in refs]),
         "checks": [check for v in views for check in v.checks],
         "value_checks": [c for v in views for c in v.checks if not c.from_type],
         "edge_values": [
@@ -371,6 +374,12 @@ def _test_roles(spec: ResourceSpec, refs: list[FieldView]) -> str:
     if spec.rule.role is not None:
         roles.add(spec.rule.role)
     return ",".join(sorted(roles))
+
+
+def _expand_pattern(relations: list[str]) -> str:
+    """The pattern of ``?expand=``: relation names, comma-separated."""
+    one = "|".join(relations)
+    return f"^({one})(,({one}))*$"
 
 
 def _either(words: list[str]) -> str:
@@ -538,6 +547,10 @@ def _service_imports(context: dict[str, Any], module: str) -> ImportSet:
         imports.add(_core(context, "errors"), "ForbiddenError")
     if context["access"].public_if:
         imports.add("sqlalchemy", "or_")
+    if context["refs"]:
+        imports.add(f"{module}.schemas", f"{names.class_name}Expand")
+    if any(view.target.rule.public_if for view in context["refs"]):
+        imports.add("sqlalchemy", "or_")
     for view in context["refs"]:
         target = view.target.names
         imports.add(
@@ -568,7 +581,18 @@ def _router_imports(context: dict[str, Any], module: str) -> ImportSet:
     ]
     if context["filter_schema"]:
         schemas.append(f"{names.class_name}Filters")
+    if context["refs"]:
+        schemas.append(f"{names.class_name}Expand")
+        imports.add("fastapi", "Depends")
+        imports.add("pydantic", "Field")
+        imports.add(f"{module}.models", names.class_name)
     imports.add(f"{module}.schemas", *schemas)
+    for view in context["refs"]:
+        target = view.target.names
+        imports.add(
+            f"{context['layout'].package}.{target.plural_snake}.schemas",
+            f"{target.class_name}Public",
+        )
     return imports
 
 
@@ -619,4 +643,6 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
             f"{context['layout'].tests}.factories.{target.plural_snake}",
             f"create_{target.snake}",
         )
+    if context["refs"]:
+        imports.add(f"{context['layout'].tests}.statements", "count_statements")
     return imports
