@@ -59,6 +59,7 @@ from fastgen.spec import (
     load_spec_file,
     spec_hash,
 )
+from fastgen.templates_dir import project_file
 
 FACTORIES_INIT = "tests/factories/__init__.py"  # in a project's default layout
 _FACTORIES_DOC = (
@@ -306,6 +307,10 @@ def plan_resources(
         or factories_init in manifest.written_hashes()
     ):
         state.files[factories_init] = _FACTORIES_DOC
+    # projects from before the generated tests counted statements lack the helper
+    statements = f"{layout.tests_dir}/statements.py"
+    if not (root / statements).exists():
+        state.files[statements] = project_file("tests/statements.py")
     updated = Manifest(resources=records)
     records_files = {
         MANIFEST_PATH: dump_manifest(updated),

@@ -86,8 +86,14 @@ def test_generated_code_is_clean_and_its_suite_passes(
     summary = result.stdout.strip().splitlines()[-1]
     assert " passed" in summary, result.stdout[-3000:]
     assert "skipped" not in summary, summary
-    for name in ("nested", "expand"):
-        assert name in (project / "tests" / "test_comments.py").read_text()
+    # among them, the tests of the nested routes and of expand's statement count
+    links = (project / "tests" / "test_recipe_ingredients.py").read_text()
+    for test in (
+        "test_list_recipe_ingredients_by_recipe",
+        "test_list_recipe_ingredients_by_ingredient",
+        "test_expand_costs_one_query_per_relation_whatever_the_page_size",
+    ):
+        assert f"async def {test}(" in links
 
 
 def _headers(project: Path, user: str, *extra: str) -> dict[str, str]:
