@@ -6,10 +6,14 @@ The same inputs always give the same bytes, which is what makes plans, re-runs a
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Mapping
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
+from tokenize import STRING, TokenInfo, generate_tokens
 from typing import Any
 
 from jinja2 import (
@@ -78,8 +82,58 @@ def format_python_files(files: Mapping[str, str]) -> dict[str, str]:
 
 
 def format_python(source: str) -> str:
-    """Format with black, as the generated project's own pre-commit hook would."""
+    """Format with black, as the generated project's own pre-commit hook would.
+
+    Long texts are rendered as implicit concatenations (``pystr``); where black
+    then fits the pieces on one line, they are joined into one literal, as a
+    person would write it (and as ruff's formatter does), and formatted again.
+    """
     import black
 
     mode = black.Mode(target_versions={black.mode.TargetVersion.PY311})
-    return black.format_str(source, mode=mode)
+    formatted = black.format_str(source, mode=mode)
+    joined = join_adjacent_strings(formatted)
+    if joined == formatted:
+        return formatted
+    # black keeps the brackets of a joined text that now fits on its line
+    return _LONE_STRING_IN_BRACKETS.sub(r"=\1", black.format_str(joined, mode=mode))
+
+
+#: ``=("text")``: a keyword argument whose brackets hold one plain literal.
+_LONE_STRING_IN_BRACKETS = re.compile(r'=\(("(?:[^"\\\n]|\\.)*")\)')
+
+
+def join_adjacent_strings(source: str) -> str:
+    """``source`` with plain string literals that follow each other on one line
+    (``"a " "b"``) joined into one (``"a b"``)."""
+    tokens = list(generate_tokens(io.StringIO(source).readline))
+    runs: list[list[TokenInfo]] = []
+    for left, right in pairwise(tokens):
+        if not _joinable(left, right):
+            continue
+        if runs and runs[-1][-1] == left:
+            runs[-1].append(right)
+        else:
+            runs.append([left, right])
+    lines = source.splitlines(keepends=True)
+    for run in reversed(runs):  # right to left: earlier columns stay valid
+        first, last = run[0], run[-1]
+        quote = first.string[0]
+        merged = quote + "".join(t.string[1:-1] for t in run) + quote
+        if merged.count(quote) == 2:  # no quote inside: nothing to escape
+            row = first.start[0] - 1
+            line = lines[row]
+            lines[row] = line[: first.start[1]] + merged + line[last.end[1] :]
+    return "".join(lines)
+
+
+def _joinable(left: TokenInfo, right: TokenInfo) -> bool:
+    """Two one-line literals of the same plain quoting, side by side."""
+    return (
+        left.type == right.type == STRING
+        and left.start[0] == left.end[0] == right.start[0] == right.end[0]
+        and left.string[0] == right.string[0]
+        and left.string[0] in "'\""
+        and not left.string.startswith(left.string[0] * 3)
+        and not right.string.startswith(right.string[0] * 3)
+    )

@@ -7,6 +7,7 @@ import ast
 import pytest
 
 from fastgen.pysource import LINE_LENGTH, comment, docstring_text, fit, python_string
+from fastgen.render import format_python, join_adjacent_strings
 
 LONG = "Return one very long resource name for testing, or raise NotFoundError " * 2
 
@@ -59,3 +60,35 @@ def test_a_long_comment_is_one_paragraph_that_keeps_commands_whole() -> None:
 def test_fit_parenthesises_what_would_pass_the_line_length() -> None:
     assert fit('"value"', LINE_LENGTH - 7) == '"value"'
     assert fit('"value"', LINE_LENGTH - 6) == '("value")'
+
+
+def test_literals_side_by_side_on_a_line_are_joined() -> None:
+    source = (
+        'x = f("c " "d" "e", "g" "h")\n'
+        'y = "q" + "r"\n'
+        'z = "it\'s " "fine"\n'
+        "w = 'a\\'b' 'c'\n"  # joining would need escaping: left alone
+        'v = f"{x} " "y"\n'  # prefixed: left alone
+        'u = (\n    "on one line "\n    "and the next"\n)\n'
+    )
+    assert join_adjacent_strings(source) == (
+        'x = f("c de", "gh")\n'
+        'y = "q" + "r"\n'
+        'z = "it\'s fine"\n'
+        "w = 'a\\'b' 'c'\n"
+        'v = f"{x} " "y"\n'
+        'u = (\n    "on one line "\n    "and the next"\n)\n'
+    )
+
+
+def test_formatted_code_has_no_literals_side_by_side() -> None:
+    text = "Returns one of your own recipes and the others' whose published is true."
+    source = f"f(\n    description={python_string(text)},\n)\n"
+    assert format_python(source) == (
+        "f(\n"
+        "    description=(\n"
+        "        \"Returns one of your own recipes and the others' whose published is "
+        'true."\n'
+        "    ),\n"
+        ")\n"
+    )
