@@ -163,9 +163,9 @@ def _run(project: Path, *args: str, **env: str) -> None:
         timeout=600,
         check=False,
     )
-    assert result.returncode == 0, (
-        f"python -m {' '.join(args)}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    )
+    assert (
+        result.returncode == 0
+    ), f"python -m {' '.join(args)}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
 
 
 def _check(base: Path, spec: tuple[str, list[str], bool], database: str | None) -> None:

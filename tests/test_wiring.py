@@ -792,7 +792,7 @@ def test_has_router_wiring_false_cases() -> None:
     assert not has_router_wiring(API, **POSTS)
     imported_only = API.replace(
         "\napi_router =",
-        "from app.posts.router import router as posts_router\n\napi_router =",
+        "from app.posts.router import router as posts_router\n\n" "api_router =",
     )
     assert not has_router_wiring(imported_only, **POSTS)
     assert has_router_wiring(API_WITH_POSTS, **POSTS)
