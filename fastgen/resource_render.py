@@ -10,7 +10,7 @@ from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views
+from fastgen.resource_context import FieldView, Target, field_views, unique_groups
 from fastgen.shadowing import protect_class_names, rename_name
 from fastgen.spec import ResourceSpec
 
@@ -293,6 +293,8 @@ def _context(
     indexed += [v.column for v in views if v.has_single_index]
     kebab = names.snake.replace("_", "-")
     refs = [v for v in views if v.is_ref]
+    groups = unique_groups(spec, views)
+    value_checks = [c for v in views for c in v.checks if not c.from_type]
     return {
         "r": names,
         "owned": spec.owned,
@@ -325,7 +327,7 @@ def _context(
         "enums": [v for v in views if v.kind.defines_enum],
         "refs": refs,
         "checks": [check for v in views for check in v.checks],
-        "value_checks": [c for v in views for c in v.checks if not c.from_type],
+        "value_checks": value_checks,
         "edge_values": [
             (v.column, literal) for v in views for literal in v.edge_literals
         ],
@@ -333,6 +335,11 @@ def _context(
         "sequenced": [v for v in views if v.needs_sequence],
         "per_owner_unique": [v for v in views if v.unique_per_owner],
         "global_unique": [v for v in views if v.spec.unique and not v.unique_per_owner],
+        "unique_groups": groups,
+        # constraints the model declares in __table_args__ (the others on fields)
+        "table_args": bool(
+            groups or value_checks or any(v.unique_per_owner for v in views)
+        ),
         "filters": [v for v in views if v.spec.is_filterable],
         "searched": [v for v in views if v.spec.search],
         "search_columns": _either([v.column for v in views if v.spec.search]),
@@ -486,7 +493,7 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
     imports.add(_core(context, "types"), "UTCDateTime", "utcnow")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.model_imports(view.spec))
-    if context["per_owner_unique"] or context["value_checks"]:
+    if context["table_args"]:
         imports.add("sqlalchemy as sa")
     return imports
 
