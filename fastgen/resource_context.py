@@ -80,7 +80,7 @@ class FieldView:
     resource: Names
     target: Target | None
     owned_resource: bool
-    #: The test factory gives it fresh values so rows differ in a unique group.
+    #: The test factory gives it fresh values so rows differ in unique groups.
     varied: bool = False
 
     @property
@@ -343,14 +343,14 @@ class FieldView:
 
 def field_views(spec: ResourceSpec, targets: dict[str, Target]) -> list[FieldView]:
     """The views of ``spec``'s fields; ``targets`` maps ref names to resources."""
-    varied = {spec.varied_field(group).name for group in spec.unique_together}
+    varied = spec.varied_fields()
     return [
         FieldView(
             field,
             spec.names,
             targets[field.ref] if field.ref else None,
             spec.owned,
-            varied=field.name in varied and field.ref is None,
+            varied=field.name in varied,
         )
         for field in spec.fields
     ]
@@ -382,6 +382,20 @@ class UniqueGroup:
         return "_".join(["uq", table, *self.constraint_columns])
 
     @property
+    def nullable_columns(self) -> list[str]:
+        """Columns of optional fields: a NULL in one lets the group repeat."""
+        return [view.column for view in self.fields if view.nullable]
+
+    @property
+    def all_set(self) -> str:
+        """Python source: the ``merged`` values of its nullable columns are set
+        (empty when none is nullable)."""
+        values = [f"merged[{column!r}]" for column in self.nullable_columns]
+        if len(values) == 1:
+            return f"{values[0]} is not None"
+        return f"None not in ({', '.join(values)})" if values else ""
+
+    @property
     def label(self) -> str:
         """``recipe_id and ingredient_id``: the columns in an error message."""
         return " and ".join([", ".join(self.columns[:-1]), self.columns[-1]])
@@ -390,6 +404,11 @@ class UniqueGroup:
     def slug(self) -> str:
         """``recipe_id_and_ingredient_id``: the columns in a test name."""
         return "_and_".join(self.columns)
+
+    @property
+    def self_refs(self) -> list[FieldView]:
+        """Refs to the resource itself: a test points them at a row it made."""
+        return [view for view in self.fields if view.is_self_ref]
 
     @property
     def kept(self) -> list[FieldView]:

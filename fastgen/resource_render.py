@@ -336,6 +336,8 @@ def _context(
         "per_owner_unique": [v for v in views if v.unique_per_owner],
         "global_unique": [v for v in views if v.spec.unique and not v.unique_per_owner],
         "unique_groups": groups,
+        # the service checks uniqueness before writing (409 otherwise)
+        "checks_unique": bool(groups or any(v.spec.unique for v in views)),
         # constraints the model declares in __table_args__ (the others on fields)
         "table_args": bool(
             groups or value_checks or any(v.unique_per_owner for v in views)

@@ -668,6 +668,17 @@ class ResourceSpec(BaseModel):
             "generated tests can create distinct rows"
         )
 
+    def varied_fields(self) -> set[str]:
+        """The fields, not refs, whose test data is fresh in every row so that
+        rows do not collide in a group: those in a group that could be unique
+        (a ref gets a fresh referenced row anyway)."""
+        grouped = {name for group in self.unique_together for name in group}
+        return {
+            field.name
+            for field in self.fields
+            if field.name in grouped and field.ref is None and _could_be_unique(field)
+        }
+
     @property
     def names(self) -> Names:
         """All spellings of the resource name."""
