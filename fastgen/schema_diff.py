@@ -689,10 +689,10 @@ def _summary(diff: SchemaDiff) -> str:
         verb = _verb(change)
         if verb and verb not in verbs.setdefault(column, []):
             verbs[column].append(verb)
-    for subject, said in list(verbs.items()):
-        if subject.startswith("(") and said == ["drop unique", "unique"]:
-            del verbs[subject]  # renamed with a column: the rename says it
     order = {name: i for i, name in enumerate([*diff.old.columns, *diff.new.columns])}
+    for subject, said in list(verbs.items()):
+        if subject not in order and said == ["drop unique", "unique"]:
+            del verbs[subject]  # over several columns, one renamed: the rename says it
     rank = {"add": 0, "drop": 1, "rename": 2}
     columns = sorted(
         verbs,
@@ -708,11 +708,11 @@ def _summary(diff: SchemaDiff) -> str:
 
 def _subject(change: Change) -> str:
     """What the summary says a change is about: its column, or the columns of a
-    constraint over several, e.g. ``(recipe_id, ingredient_id)``."""
+    constraint over several, e.g. ``recipe_id and ingredient_id``."""
     if change.kind in (ChangeKind.ADD_CONSTRAINT, ChangeKind.DROP_CONSTRAINT):
         columns = change.constraint.field_columns
         if len(columns) > 1:
-            return f"({', '.join(columns)})"
+            return " and ".join([", ".join(columns[:-1]), columns[-1]])
     return change.column
 
 

@@ -329,13 +329,13 @@ def test_unique_together_is_scoped_by_owner_and_reviewed_when_added() -> None:
     result = diff_specs(old, new, TARGETS)
     assert result.kinds() == [(A.ADD_CONSTRAINT, "uq_posts_owner_id_title_rank")]
     assert result.changes[0].constraint.columns == ("owner_id", "title", "rank")
-    assert result.summary == "unique (title, rank)"
+    assert result.summary == "unique title and rank"
     assert "unique (owner_id, title, rank) on posts: fails if existing rows" in (
         result.changes[0].review[0]
     )
     back = diff_specs(new, old, TARGETS)
     assert back.kinds() == [(A.DROP_CONSTRAINT, "uq_posts_owner_id_title_rank")]
-    assert back.summary == "drop unique (title, rank)"
+    assert back.summary == "drop unique title and rank"
 
 
 def test_unique_together_on_a_shared_resource_has_no_owner() -> None:
@@ -363,7 +363,7 @@ def test_unique_together_over_new_columns_only_needs_no_review() -> None:
     group = next(c for c in result.changes if c.name.startswith("uq_"))
     assert group.name == "uq_posts_owner_id_author_id_title2"
     assert group.review == ()
-    assert result.summary.endswith(", unique (author_id, title2)")
+    assert result.summary.endswith(", unique author_id and title2")
 
 
 def test_unique_together_over_a_renamed_column_is_recreated_after_the_rename() -> None:
