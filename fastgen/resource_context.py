@@ -7,7 +7,7 @@ with a few loops.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fastgen.access import AccessRule
@@ -398,7 +398,7 @@ class UniqueGroup:
     @property
     def label(self) -> str:
         """``recipe_id and ingredient_id``: the columns in an error message."""
-        return " and ".join([", ".join(self.columns[:-1]), self.columns[-1]])
+        return listed(self.columns)
 
     @property
     def slug(self) -> str:
@@ -414,6 +414,11 @@ class UniqueGroup:
     def kept(self) -> list[FieldView]:
         """The fields a test keeps while varying :attr:`varied`."""
         return [view for view in self.fields if view is not self.varied]
+
+
+def listed(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
 def unique_groups(spec: ResourceSpec, views: list[FieldView]) -> list[UniqueGroup]:

@@ -34,7 +34,13 @@ from fastgen.errors import FastgenError
 from fastgen.field_types import OWNER_ID_KIND, FieldKind, quote_sql
 from fastgen.pysource import python_string
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views, unique_groups
+from fastgen.resource_context import (
+    FieldView,
+    Target,
+    field_views,
+    listed,
+    unique_groups,
+)
 from fastgen.spec import ResourceSpec
 
 __all__ = [
@@ -712,7 +718,7 @@ def _subject(change: Change) -> str:
     if change.kind in (ChangeKind.ADD_CONSTRAINT, ChangeKind.DROP_CONSTRAINT):
         columns = change.constraint.field_columns
         if len(columns) > 1:
-            return " and ".join([", ".join(columns[:-1]), columns[-1]])
+            return listed(columns)
     return change.column
 
 

@@ -645,17 +645,12 @@ class ResourceSpec(BaseModel):
             self.varied_field(group)
         return self
 
-    def unique_groups(self) -> list[list[FieldSpec]]:
-        """The ``unique_together`` groups as their fields, in the order given."""
-        fields = {field.name: field for field in self.fields}
-        return [[fields[name] for name in group] for group in self.unique_together]
-
     def varied_field(self, group: list[str]) -> FieldSpec:
         """The field of ``group`` the generated test data varies so that rows do
         not collide: a ref to another resource (each test row gets its own
         referenced row), else the first field that could be unique on its own."""
-        fields = [field for field in self.fields if field.name in group]
-        fields.sort(key=lambda field: group.index(field.name))
+        by_name = {field.name: field for field in self.fields}
+        fields = [by_name[name] for name in group]
         for field in fields:
             if field.ref is not None and field.ref != self.name:
                 return field
