@@ -134,6 +134,13 @@ LINK = parse_resource(
     ["recipe:ref:Recipe", "tag:ref:Tag", "position:int?", "note:str{100}?"],
     unique_together=[["recipe", "tag"], ["recipe", "position"]],
 )
+#: A shared link: no owner, so a pair occurs once in the whole table.
+SHARED_LINK = parse_resource(
+    "TagPair",
+    ["first:ref:Tag", "second:ref:Tag"],
+    access=Access.SHARED,
+    unique_together=[["first", "second"]],
+)
 SPECS = {
     "author": AUTHOR,
     "post": EVERY_TYPE,
@@ -145,6 +152,7 @@ SPECS = {
     "article": PUBLIC,
     "review": REVIEW,
     "recipe_tag": LINK,
+    "tag_pair": SHARED_LINK,
 }
 TARGETS = targets_of({s.name: s for s in SPECS.values()})
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
