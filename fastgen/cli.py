@@ -253,6 +253,14 @@ def add_resource(
             help="One row per user at /me/<name> (GET, PUT, PATCH), e.g. settings.",
         ),
     ] = False,
+    unique_together: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unique-together",
+            help="Fields whose values together occur once (per owner), e.g. "
+            "recipe,ingredient; repeat for more groups.",
+        ),
+    ] = None,
     dry_run: DryRun = False,
     force: Force = False,
     project: ProjectDir = None,
@@ -265,16 +273,24 @@ def add_resource(
     and tests, wired into the app."""
     from fastgen.add_resource import plan_add_resource
     from fastgen.project_config import find_project
-    from fastgen.spec import load_spec_file, parse_resource
+    from fastgen.spec import load_spec_file, parse_resource, parse_unique_group
 
     config = find_project(project)
     if spec_file is not None:
         if name or fields:
             raise FastgenError("give either --spec FILE or NAME FIELD..., not both")
-        if no_owner or singleton or access or public_if or write_role:
+        if (
+            no_owner
+            or singleton
+            or access
+            or public_if
+            or write_role
+            or unique_together
+        ):
             raise FastgenError(
                 "with --spec, say it in the file (access: public, public_if: ..., "
-                "write_role: ..., singleton: true) instead of the options"
+                "write_role: ..., singleton: true, unique_together: [[a, b]]) "
+                "instead of the options"
             )
         spec = load_spec_file(spec_file)
     elif name and fields:
@@ -285,6 +301,7 @@ def add_resource(
             public_if=public_if,
             write_role=write_role,
             singleton=singleton,
+            unique_together=[parse_unique_group(g) for g in unique_together or []],
         )
     else:
         raise FastgenError(

@@ -8,7 +8,7 @@ with a few loops.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fastgen.access import AccessRule
@@ -81,6 +81,8 @@ class FieldView:
     resource: Names
     target: Target | None
     owned_resource: bool
+    #: The test factory gives it fresh values so rows differ in unique groups.
+    varied: bool = False
 
     @property
     def name(self) -> str:
@@ -295,14 +297,19 @@ class FieldView:
         return self.is_ref or self.sample() != self.sample(1)
 
     @property
+    def fresh(self) -> bool:
+        """Whether the factory gives every row its own value of this field."""
+        return self.spec.unique or self.varied
+
+    @property
     def needs_sequence(self) -> bool:
         """Whether the factory's fresh value uses the call counter ``n``."""
-        return self.spec.unique and self.kind.sequenced
+        return self.fresh and self.kind.sequenced
 
     @property
     def factory_expr(self) -> str:
         """Python source for a factory value: fresh (using ``n``) for unique fields."""
-        if not self.spec.unique:
+        if not self.fresh:
             return self.sample_literal
         return self.kind.valid_factory_expr(self.spec)
 
@@ -337,12 +344,14 @@ class FieldView:
 
 def field_views(spec: ResourceSpec, targets: dict[str, Target]) -> list[FieldView]:
     """The views of ``spec``'s fields; ``targets`` maps ref names to resources."""
+    varied = spec.varied_fields()
     return [
         FieldView(
             field,
             spec.names,
             targets[field.ref] if field.ref else None,
             spec.owned,
+            varied=field.name in varied,
         )
         for field in spec.fields
     ]
@@ -382,3 +391,81 @@ def nested_routes(names: Names, refs: list[FieldView]) -> list[NestedRoute]:
         path = f"/{parent.plural_kebab}/{{{parent.snake}_id}}/{segment}"
         routes.append(NestedRoute(view, path, f"{names.plural_snake}_by_{view.name}"))
     return routes
+
+
+@dataclass(frozen=True)
+class UniqueGroup:
+    """A ``unique_together`` group: fields whose values occur together once,
+    within one owner's rows for owned resources (like single unique fields)."""
+
+    fields: tuple[FieldView, ...]
+    #: The field the generated tests vary to make a second, allowed row.
+    varied: FieldView
+    owned: bool
+
+    @property
+    def columns(self) -> list[str]:
+        return [view.column for view in self.fields]
+
+    @property
+    def constraint_columns(self) -> list[str]:
+        """The unique constraint's columns: ``owner_id`` first when owned."""
+        return ["owner_id", *self.columns] if self.owned else self.columns
+
+    @property
+    def constraint_name(self) -> str:
+        """``uq_<table>_<columns>``, as the naming convention names it."""
+        table = self.fields[0].resource.plural_snake
+        return "_".join(["uq", table, *self.constraint_columns])
+
+    @property
+    def nullable_columns(self) -> list[str]:
+        """Columns of optional fields: a NULL in one lets the group repeat."""
+        return [view.column for view in self.fields if view.nullable]
+
+    @property
+    def all_set(self) -> str:
+        """Python source: the ``merged`` values of its nullable columns are set
+        (empty when none is nullable)."""
+        values = [f"merged[{column!r}]" for column in self.nullable_columns]
+        if len(values) == 1:
+            return f"{values[0]} is not None"
+        return f"None not in ({', '.join(values)})" if values else ""
+
+    @property
+    def label(self) -> str:
+        """``recipe_id and ingredient_id``: the columns in an error message."""
+        return listed(self.columns)
+
+    @property
+    def slug(self) -> str:
+        """``recipe_id_and_ingredient_id``: the columns in a test name."""
+        return "_and_".join(self.columns)
+
+    @property
+    def self_refs(self) -> list[FieldView]:
+        """Refs to the resource itself: a test points them at a row it made."""
+        return [view for view in self.fields if view.is_self_ref]
+
+    @property
+    def kept(self) -> list[FieldView]:
+        """The fields a test keeps while varying :attr:`varied`."""
+        return [view for view in self.fields if view is not self.varied]
+
+
+def listed(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+
+
+def unique_groups(spec: ResourceSpec, views: list[FieldView]) -> list[UniqueGroup]:
+    """The ``unique_together`` groups of ``spec`` over its field ``views``."""
+    by_name = {view.name: view for view in views}
+    return [
+        UniqueGroup(
+            tuple(by_name[name] for name in group),
+            by_name[spec.varied_field(group).name],
+            spec.owned,
+        )
+        for group in spec.unique_together
+    ]

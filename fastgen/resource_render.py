@@ -10,7 +10,13 @@ from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views, nested_routes
+from fastgen.resource_context import (
+    FieldView,
+    Target,
+    field_views,
+    nested_routes,
+    unique_groups,
+)
 from fastgen.shadowing import protect_class_names, rename_name
 from fastgen.spec import ResourceSpec
 
@@ -293,6 +299,8 @@ def _context(
     indexed += [v.column for v in views if v.has_single_index]
     kebab = names.snake.replace("_", "-")
     refs = [v for v in views if v.is_ref]
+    groups = unique_groups(spec, views)
+    value_checks = [c for v in views for c in v.checks if not c.from_type]
     return {
         "r": names,
         "owned": spec.owned,
@@ -328,7 +336,7 @@ def _context(
         "expand_doc": _either([f"`{v.name}`" for v in refs]),
         "expand_pattern": _expand_pattern([v.name for v in refs]),
         "checks": [check for v in views for check in v.checks],
-        "value_checks": [c for v in views for c in v.checks if not c.from_type],
+        "value_checks": value_checks,
         "edge_values": [
             (v.column, literal) for v in views for literal in v.edge_literals
         ],
@@ -336,6 +344,13 @@ def _context(
         "sequenced": [v for v in views if v.needs_sequence],
         "per_owner_unique": [v for v in views if v.unique_per_owner],
         "global_unique": [v for v in views if v.spec.unique and not v.unique_per_owner],
+        "unique_groups": groups,
+        # the service checks uniqueness before writing (409 otherwise)
+        "checks_unique": bool(groups or any(v.spec.unique for v in views)),
+        # constraints the model declares in __table_args__ (the others on fields)
+        "table_args": bool(
+            groups or value_checks or any(v.unique_per_owner for v in views)
+        ),
         "filters": [v for v in views if v.spec.is_filterable],
         "searched": [v for v in views if v.spec.search],
         "search_columns": _either([v.column for v in views if v.spec.search]),
@@ -495,7 +510,7 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
     imports.add(_core(context, "types"), "UTCDateTime", "utcnow")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.model_imports(view.spec))
-    if context["per_owner_unique"] or context["value_checks"]:
+    if context["table_args"]:
         imports.add("sqlalchemy as sa")
     return imports
 

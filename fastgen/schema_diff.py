@@ -34,7 +34,13 @@ from fastgen.errors import FastgenError
 from fastgen.field_types import OWNER_ID_KIND, FieldKind, quote_sql
 from fastgen.pysource import python_string
 from fastgen.render import render_template
-from fastgen.resource_context import FieldView, Target, field_views
+from fastgen.resource_context import (
+    FieldView,
+    Target,
+    field_views,
+    listed,
+    unique_groups,
+)
 from fastgen.spec import ResourceSpec
 
 __all__ = [
@@ -138,6 +144,13 @@ class ConstraintDef:
         """The field column the constraint is about (not ``owner_id``)."""
         return self.columns[-1]
 
+    @property
+    def field_columns(self) -> tuple[str, ...]:
+        """The field columns it covers: all but a leading ``owner_id`` that
+        scopes a unique constraint to each owner's rows."""
+        scoped = self.columns[0] == "owner_id" and len(self.columns) > 1
+        return self.columns[1:] if scoped else self.columns
+
 
 @dataclass(frozen=True)
 class TableSchema:
@@ -170,7 +183,8 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
         constraints[name] = ConstraintDef(ConstraintKind.UNIQUE, name, ("owner_id",))
     elif spec.owned:
         indexes[f"ix_{table}_owner_id"] = IndexDef(f"ix_{table}_owner_id", "owner_id")
-    for view in field_views(spec, targets):
+    views = field_views(spec, targets)
+    for view in views:
         column = view.column
         columns[column] = ColumnDef(column, view.column_type, view.nullable, view)
         if view.has_single_index:
@@ -201,6 +215,11 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
                 target_table=target_table,
                 on_delete=view.on_delete,
             )
+    for group in unique_groups(spec, views):
+        name = group.constraint_name
+        constraints[name] = ConstraintDef(
+            ConstraintKind.UNIQUE, name, tuple(group.constraint_columns)
+        )
     return TableSchema(table, columns, indexes, constraints)
 
 
@@ -507,8 +526,8 @@ def _constraint_review(
     new: TableSchema,
     moved: Mapping[str, str],
 ) -> tuple[str, ...]:
-    """REVIEW lines for a new constraint on a column that may hold data."""
-    if constraint.column not in old.columns:
+    """REVIEW lines for a new constraint on columns that may hold data."""
+    if not any(column in old.columns for column in constraint.field_columns):
         return ()
     columns = ", ".join(constraint.columns)
     if constraint.kind is ConstraintKind.UNIQUE:
@@ -670,13 +689,16 @@ def _summary(diff: SchemaDiff) -> str:
         if change.kind in whole:
             verbs[change.column] = [whole[change.kind]]
     for change in diff.changes:
-        column = change.column
+        column = _subject(change)
         if verbs.get(column) in (["add"], ["drop"], ["rename"]):
             continue
         verb = _verb(change)
         if verb and verb not in verbs.setdefault(column, []):
             verbs[column].append(verb)
     order = {name: i for i, name in enumerate([*diff.old.columns, *diff.new.columns])}
+    for subject, said in list(verbs.items()):
+        if subject not in order and said == ["drop unique", "unique"]:
+            del verbs[subject]  # over several columns, one renamed: the rename says it
     rank = {"add": 0, "drop": 1, "rename": 2}
     columns = sorted(
         verbs,
@@ -688,6 +710,16 @@ def _summary(diff: SchemaDiff) -> str:
         for name in columns
         for verb in verbs[name]
     )
+
+
+def _subject(change: Change) -> str:
+    """What the summary says a change is about: its column, or the columns of a
+    constraint over several, e.g. ``recipe_id and ingredient_id``."""
+    if change.kind in (ChangeKind.ADD_CONSTRAINT, ChangeKind.DROP_CONSTRAINT):
+        columns = change.constraint.field_columns
+        if len(columns) > 1:
+            return listed(columns)
+    return change.column
 
 
 def _verb(change: Change) -> str:
@@ -913,7 +945,8 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
         elif kind is ChangeKind.ADD_COLUMN:
             _add_column(first, second, change)
         elif kind is ChangeKind.ADD_CONSTRAINT:
-            block = on_renamed if change.column in renamed else first
+            on_column = renamed.intersection(change.constraint.columns)
+            block = on_renamed if on_column else first
             block.add(_create_constraint(change.constraint), change.review)
         elif kind is ChangeKind.ADD_INDEX:
             block = on_renamed if change.column in renamed else first

@@ -125,6 +125,7 @@ _FILE_TOP_KEYS = (
     "public_if",
     "write_role",
     "singleton",
+    "unique_together",
     "ejected",
     "fields",
 )
@@ -433,6 +434,8 @@ class ResourceSpec(BaseModel):
     makes a row of a public resource visible to others; ``write_role`` the role a
     shared resource's writes need (``None``: ``admin``). ``ejected`` lists the
     parts (see ``PARTS``) the user took over; it is kept in ``PARTS`` order.
+    ``unique_together`` lists groups of field names whose values, taken together,
+    occur once (per owner for owned resources).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -444,6 +447,7 @@ class ResourceSpec(BaseModel):
     public_if: StrictStr | None = None
     write_role: StrictStr | None = None
     singleton: StrictBool = False
+    unique_together: list[list[StrictStr]] = []
     ejected: list[StrictStr] = []
 
     @model_validator(mode="before")
@@ -600,10 +604,112 @@ class ResourceSpec(BaseModel):
             )
         return self
 
+    @field_validator("unique_together", mode="before")
+    @classmethod
+    def _list_of_groups(cls, groups: Any) -> Any:
+        """A flat list is the most likely slip: say what the shape is."""
+        if not isinstance(groups, list) or not all(
+            isinstance(group, list) for group in groups
+        ):
+            raise ValueError(
+                "expected a list of groups of field names, e.g. [[recipe, ingredient]]"
+            )
+        return groups
+
+    @model_validator(mode="after")
+    def _valid_unique_groups(self) -> ResourceSpec:
+        """Each ``unique_together`` group names two or more distinct fields that
+        can take part in a unique constraint, and is given once."""
+        fields = {field.name: field for field in self.fields}
+        seen: set[frozenset[str]] = set()
+        for group in self.unique_together:
+            shown = f"unique_together group [{', '.join(group)}]"
+            if len(group) < 2:
+                raise ValueError(
+                    f"{shown} names {len(group)} field{'s' * (len(group) != 1)}; "
+                    "a group needs at least 2 "
+                    "(make a single field unique with :unique instead)"
+                )
+            for name in group:
+                _check_group_member(self, fields.get(name), name, shown)
+                if group.count(name) > 1:
+                    raise ValueError(f"{shown} names {name!r} twice; name it once")
+            if frozenset(group) in seen:
+                raise ValueError(f"{shown} is given twice; give each group once")
+            seen.add(frozenset(group))
+            if self.singleton:
+                raise ValueError(
+                    f"{shown}: a singleton has one row per user, so nothing repeats; "
+                    "drop unique_together"
+                )
+            self.varied_field(group)
+        return self
+
+    def varied_field(self, group: list[str]) -> FieldSpec:
+        """The field of ``group`` the generated test data varies so that rows do
+        not collide: a ref to another resource (each test row gets its own
+        referenced row), else the first field that could be unique on its own."""
+        by_name = {field.name: field for field in self.fields}
+        fields = [by_name[name] for name in group]
+        for field in fields:
+            if field.ref is not None and field.ref != self.name:
+                return field
+        for field in fields:
+            if field.ref is None and _could_be_unique(field):
+                return field
+        raise ValueError(
+            f"unique_together group [{', '.join(group)}] needs a ref or a field "
+            "that could be :unique on its own (e.g. a str or an int), so the "
+            "generated tests can create distinct rows"
+        )
+
+    def varied_fields(self) -> set[str]:
+        """The fields, not refs, whose test data is fresh in every row so that
+        rows do not collide in a group: those in a group that could be unique
+        (a ref gets a fresh referenced row anyway)."""
+        grouped = {name for group in self.unique_together for name in group}
+        return {
+            field.name
+            for field in self.fields
+            if field.name in grouped and field.ref is None and _could_be_unique(field)
+        }
+
     @property
     def names(self) -> Names:
         """All spellings of the resource name."""
         return Names.from_name(self.name)
+
+
+def _check_group_member(
+    spec: ResourceSpec, field: FieldSpec | None, name: str, shown: str
+) -> None:
+    """Raise ``ValueError`` unless ``field`` (named ``name``) may be in a group."""
+    if field is None:
+        by_column = {f.column_name: f.name for f in spec.fields}
+        close = get_close_matches(name, [f.name for f in spec.fields], n=1)
+        if name in by_column:
+            hint = f"name the field {by_column[name]!r}, not its column"
+        elif close:
+            hint = f"did you mean {close[0]!r}?"
+        else:
+            hint = f"fields: {', '.join(f.name for f in spec.fields)}"
+        raise ValueError(f"{shown} names unknown field {name!r} of {spec.name}; {hint}")
+    if not field.kind.indexable:
+        raise ValueError(
+            f"{shown}: {field.type.value} field {name!r} cannot be part of a unique "
+            "constraint (not portable across databases); use str{n} instead"
+        )
+
+
+def _could_be_unique(field: FieldSpec) -> bool:
+    """Whether ``field`` would be valid with ``:unique`` (fresh test values)."""
+    if not field.kind.uniqueable:
+        return False
+    try:
+        FieldSpec.model_validate({**field.model_dump(), "unique": True})
+    except ValidationError:
+        return False
+    return True
 
 
 def _renamed(parameter: str) -> str:
@@ -673,6 +779,7 @@ def parse_resource(
     public_if: str | None = None,
     write_role: str | None = None,
     singleton: bool = False,
+    unique_together: list[list[str]] | None = None,
 ) -> ResourceSpec:
     """Parse ``fastgen add resource NAME FIELD...`` into a ``ResourceSpec``."""
     Names.from_name(name)
@@ -685,9 +792,15 @@ def parse_resource(
             public_if=public_if,
             write_role=write_role,
             singleton=singleton,
+            unique_together=unique_together or [],
         )
     except ValidationError as err:
         raise FastgenError(f"resource {name!r}: {_first_error(err)}") from None
+
+
+def parse_unique_group(text: str) -> list[str]:
+    """``recipe,ingredient`` (``--unique-together``) as the group's field names."""
+    return [name.strip() for name in text.split(",")]
 
 
 def _parse_shorthand(text: str) -> FieldSpec:
@@ -969,6 +1082,10 @@ def dump_spec(spec: ResourceSpec) -> str:
             document[key] = getattr(spec, key)
     if spec.singleton:
         document["singleton"] = True
+    if spec.unique_together:
+        document["unique_together"] = _FlowList(
+            _FlowList(group) for group in spec.unique_together
+        )
     if spec.ejected:
         document["ejected"] = _FlowList(spec.ejected)
     document["fields"] = {field.name: _field_entry(field) for field in spec.fields}

@@ -107,6 +107,10 @@ def plan_rename_field(
             for field in spec.fields
         ],
         public_if=new if spec.public_if == old else spec.public_if,
+        unique_together=[
+            [new if name == old else name for name in group]
+            for group in spec.unique_together
+        ],
     )
     return plan_resources(config, [updated], policy=policy, write_specs=True)
 

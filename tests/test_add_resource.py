@@ -543,6 +543,38 @@ def test_bad_access_options_are_refused(
     assert snapshot(project) == before
 
 
+@pytest.mark.parametrize(
+    ("groups", "problem"),
+    [
+        (["recipe"], "group [recipe] names 1 field; a group needs at least 2"),
+        (["recipe,nope"], "unknown field 'nope' of RecipeIngredient"),
+        (["recipe,recipe"], "names 'recipe' twice; name it once"),
+        (["recipe,ingredient", "ingredient,recipe"], "is given twice"),
+    ],
+)
+def test_bad_unique_together_is_refused(
+    cli: CliRunner, project: Path, groups: list[str], problem: str
+) -> None:
+    before = snapshot(project)
+    options = [arg for group in groups for arg in ("--unique-together", group)]
+    link = ["recipe:ref:Recipe", "ingredient:ref:Ingredient"]
+    result = cli.invoke(app, ["add", "resource", "RecipeIngredient", *link, *options])
+    fails(result, problem)
+    assert snapshot(project) == before
+
+
+def test_unique_together_option_with_a_spec_file_is_refused(
+    cli: CliRunner, project: Path, tmp_path: Path
+) -> None:
+    spec_file = tmp_path / "post.yaml"
+    spec_file.write_text(POST_YAML)
+    before = snapshot(project)
+    options = ["--spec", str(spec_file), "--unique-together", "title,body"]
+    result = cli.invoke(app, ["add", "resource", *options])
+    fails(result, "with --spec, say it in the file", "unique_together: [[a, b]]")
+    assert snapshot(project) == before
+
+
 def test_existing_resource_with_a_different_spec_points_to_force(
     cli: CliRunner, with_post: Path
 ) -> None:

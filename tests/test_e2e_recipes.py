@@ -6,11 +6,14 @@ a recipe are public and go with it, and each user has their own settings. The
 generated suite runs on SQLite and PostgreSQL; then the served app is walked with
 two users and an admin, as a client would: who reads and writes what (404 versus
 403), comments on another user's recipe, the nested routes, ``expand``, cascade
-and set-null deletes and the singleton.
+and set-null deletes and the singleton. The link resource's unique constraint is
+checked in the database too, past the service, and ``sync`` drops and re-adds it.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import httpx
@@ -19,6 +22,51 @@ import pytest
 from tests.e2e import generate_project, run, serving
 
 pytestmark = pytest.mark.e2e
+
+GROUP = "unique_together: [[recipe, ingredient]]\n"
+CONSTRAINT = "uq_recipe_ingredients_owner_id_recipe_id_ingredient_id"
+
+# Inserts link rows straight into the table, past the service's check: the
+# database's unique constraint must refuse a repeated pair of one owner alone.
+INSERT_SCRIPT = """\
+import asyncio, json, os, uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import app.models  # noqa: F401  (registers every table)
+from app.ingredients.models import Ingredient
+from app.recipe_ingredients.models import RecipeIngredient
+from app.recipes.models import Recipe
+
+
+async def main() -> None:
+    engine = create_async_engine(os.environ["DATABASE_URL"])
+    recipe_id, ingredient_id = uuid.uuid4(), uuid.uuid4()
+    async with AsyncSession(engine) as session:
+        session.add(Recipe(id=recipe_id, owner_id="alice", title="Soup"))
+        session.add(Ingredient(id=ingredient_id, name="Salt"))
+        await session.commit()
+    results = []
+    for owner in ("alice", "alice", "bob"):
+        row = RecipeIngredient(
+            owner_id=owner, recipe_id=recipe_id, ingredient_id=ingredient_id
+        )
+        async with AsyncSession(engine) as session:
+            session.add(row)
+            try:
+                await session.commit()
+                results.append("stored")
+            except IntegrityError:
+                results.append("refused")
+    await engine.dispose()
+    print(json.dumps(results))
+
+
+asyncio.run(main())
+"""
+
 
 RESOURCES: list[tuple[str, ...]] = [
     (
@@ -38,6 +86,8 @@ RESOURCES: list[tuple[str, ...]] = [
         "quantity:str{50}?",
         "--access",
         "public",
+        "--unique-together",
+        "recipe,ingredient",
     ),
     (
         "Comment",
@@ -71,9 +121,10 @@ def test_generated_code_is_clean_and_its_suite_passes(
     project: Path, database_url: str
 ) -> None:
     if database_url.startswith("sqlite"):
+        run(project, "black", "--check", ".")
         run(project, "ruff", "check", ".")
         run(project, "mypy", "--strict", "app", "tests", "migrations")
-        result = run(project, "pytest", "-q", "-p", "no:cacheprovider")
+        result = run(project, "pytest", "-q", "-p", "no:cacheprovider", "-rA")
     else:
         result = run(
             project,
@@ -81,11 +132,16 @@ def test_generated_code_is_clean_and_its_suite_passes(
             "-q",
             "-p",
             "no:cacheprovider",
+            "-rA",
             TEST_DATABASE_URL=database_url,
         )
     summary = result.stdout.strip().splitlines()[-1]
     assert " passed" in summary, result.stdout[-3000:]
     assert "skipped" not in summary, summary
+    assert (
+        "PASSED tests/test_recipe_ingredients.py::"
+        "test_duplicate_recipe_id_and_ingredient_id_is_a_conflict"
+    ) in result.stdout
     # among them, the tests of the nested routes and of expand's statement count
     links = (project / "tests" / "test_recipe_ingredients.py").read_text()
     for test in (
@@ -286,3 +342,61 @@ def test_two_users_and_an_admin_share_recipes(project: Path, database_url: str) 
         alices = api.data("GET", "/me/settings", alice, 200)
         assert isinstance(bobs, dict) and isinstance(alices, dict)
         assert (bobs["theme"], alices["theme"]) == ("dark", "light")
+
+
+def _upgrade_and_check(project: Path, url: str) -> None:
+    run(project, "alembic", "upgrade", "head", DATABASE_URL=url)
+    check = run(project, "alembic", "check", DATABASE_URL=url)
+    assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+def test_the_spec_records_the_group(project: Path) -> None:
+    spec = (project / "resources" / "recipe_ingredient.yaml").read_text("utf-8")
+    assert GROUP in spec
+
+
+def test_migration_creates_a_unique_constraint_per_owner(
+    project: Path, database_url: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    _upgrade_and_check(copy, database_url)
+    (copy / "insert_links.py").write_text(INSERT_SCRIPT, encoding="utf-8")
+
+    result = run(copy, "insert_links", DATABASE_URL=database_url)
+
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == ["stored", "refused", "stored"]
+
+
+def test_sync_drops_and_adds_the_constraint_in_new_revisions(
+    project: Path, database_url: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    spec = copy / "resources" / "recipe_ingredient.yaml"
+    versions = copy / "migrations" / "versions"
+    text = spec.read_text(encoding="utf-8")
+
+    spec.write_text(text.replace(GROUP, ""), encoding="utf-8")
+    before = set(versions.glob("*.py"))
+    run(copy, "fastgen", "sync")
+    (dropped,) = set(versions.glob("*.py")) - before
+    assert "_drop_unique_recipe_id_and_ingredient_id_" in dropped.name
+    upgrade = dropped.read_text(encoding="utf-8").split("def downgrade")[0]
+    assert "drop_constraint" in upgrade and CONSTRAINT in upgrade
+    _upgrade_and_check(copy, database_url)
+
+    spec.write_text(text, encoding="utf-8")
+    before = set(versions.glob("*.py"))
+    result = run(copy, "fastgen", "sync")
+    (added,) = set(versions.glob("*.py")) - before
+    assert "_unique_recipe_id_and_ingredient_id_" in added.name
+    upgrade = added.read_text(encoding="utf-8").split("def downgrade")[0]
+    assert "create_unique_constraint" in upgrade and CONSTRAINT in upgrade
+    assert "# REVIEW: unique (owner_id, recipe_id, ingredient_id)" in upgrade
+    assert "fails if existing rows hold duplicates" in result.stdout + result.stderr
+    _upgrade_and_check(copy, database_url)
+    run(copy, "alembic", "downgrade", "-1", DATABASE_URL=database_url)
+    run(copy, "alembic", "upgrade", "head", DATABASE_URL=database_url)
+    run(copy, "fastgen", "check")

@@ -79,6 +79,25 @@ def test_renaming_the_public_if_field_renames_it_in_the_access_rule(
     ok(cli.invoke(app, ["check"]))
 
 
+def test_renaming_a_field_of_a_unique_group_renames_it_in_the_group(
+    cli: CliRunner, project: Path
+) -> None:
+    link = ["add", "resource", "PostLabel", "post:ref:Post", "label:str{20}"]
+    ok(cli.invoke(app, [*link, "--unique-together", "post,label"]))
+    before = {p.name for p in (project / "migrations/versions").glob("*.py")}
+
+    ok(cli.invoke(app, ["rename", "field", "PostLabel", "label", "name"]))
+
+    assert _spec(project, "post_label")["unique_together"] == [["post", "name"]]
+    (new,) = {p.name for p in (project / "migrations/versions").glob("*.py")} - before
+    text = (project / "migrations/versions" / new).read_text()
+    assert 'op.f("uq_post_labels_owner_id_post_id_name")' in text
+    assert "REVIEW" not in text
+    models = (project / "app/post_labels/models.py").read_text()
+    assert 'sa.UniqueConstraint("owner_id", "post_id", "name")' in models
+    ok(cli.invoke(app, ["check"]))
+
+
 def test_rename_resource_moves_everything_and_retargets_refs(
     cli: CliRunner, project: Path
 ) -> None:

@@ -57,9 +57,13 @@ TARGETS = {
 A = ChangeKind
 
 
-def post(*fields: str, owned: bool = True) -> ResourceSpec:
+def post(
+    *fields: str, owned: bool = True, unique_together: list[list[str]] | None = None
+) -> ResourceSpec:
     access = Access.PRIVATE if owned else Access.SHARED
-    return parse_resource("Post", list(fields), access=access)
+    return parse_resource(
+        "Post", list(fields), access=access, unique_together=unique_together
+    )
 
 
 def replace(old: str, *new: str, base: list[str] = BASE) -> list[str]:
@@ -317,6 +321,63 @@ def test_unique_on_shared_resource_is_global_and_replaces_the_index() -> None:
         (A.DROP_INDEX, "ix_posts_rank"),
         (A.ADD_CONSTRAINT, "uq_posts_rank"),
     ]
+
+
+def test_unique_together_is_scoped_by_owner_and_reviewed_when_added() -> None:
+    old = post(*BASE)
+    new = post(*BASE, unique_together=[["title", "rank"]])
+    result = diff_specs(old, new, TARGETS)
+    assert result.kinds() == [(A.ADD_CONSTRAINT, "uq_posts_owner_id_title_rank")]
+    assert result.changes[0].constraint.columns == ("owner_id", "title", "rank")
+    assert result.summary == "unique title and rank"
+    assert "unique (owner_id, title, rank) on posts: fails if existing rows" in (
+        result.changes[0].review[0]
+    )
+    back = diff_specs(new, old, TARGETS)
+    assert back.kinds() == [(A.DROP_CONSTRAINT, "uq_posts_owner_id_title_rank")]
+    assert back.summary == "drop unique title and rank"
+
+
+def test_unique_together_on_a_shared_resource_has_no_owner() -> None:
+    old = post(*BASE, owned=False)
+    new = post(*BASE, owned=False, unique_together=[["title", "rank"]])
+    assert diff_specs(old, new, TARGETS).kinds() == [
+        (A.ADD_CONSTRAINT, "uq_posts_title_rank")
+    ]
+
+
+def test_unique_together_over_an_already_unique_field_needs_no_review() -> None:
+    new = post(*BASE, unique_together=[["slug", "rank"]])
+    (change,) = diff_specs(post(*BASE), new, TARGETS).changes
+    assert change.review == ()
+
+
+def test_unique_together_over_new_columns_only_needs_no_review() -> None:
+    new = post(
+        *BASE,
+        "author:ref:Author?",
+        "title2:str{10}?",
+        unique_together=[["author", "title2"]],
+    )
+    result = diff_specs(post(*BASE), new, TARGETS)
+    group = next(c for c in result.changes if c.name.startswith("uq_"))
+    assert group.name == "uq_posts_owner_id_author_id_title2"
+    assert group.review == ()
+    assert result.summary.endswith(", unique author_id and title2")
+
+
+def test_unique_together_over_a_renamed_column_is_recreated_after_the_rename() -> None:
+    old = post(*BASE, unique_together=[["title", "rank"]])
+    renamed = _renamed(post(*BASE), "rank", "position").model_dump()
+    new = ResourceSpec.model_validate(
+        renamed | {"unique_together": [["title", "position"]]}
+    )
+    text = render(new, old).text.split("def downgrade")[0]
+    rename = text.index("new_column_name=")
+    create = text.index('op.f("uq_posts_owner_id_title_position")')
+    assert rename < create
+    assert render(new, old).summary == "rename rank to position"
+    assert text.count("with op.batch_alter_table") == 2
 
 
 def test_enum_value_added_recreates_the_check_and_widens() -> None:
@@ -604,6 +665,13 @@ SCENARIOS = {
         True,
     ),
     "owned_to_shared": (BASE, False, False),
+    "add_unique_together": (BASE, True, True),
+    "add_ref_with_unique_together": ([*BASE, "author:ref:Author?"], True, True),
+}
+#: The unique_together groups of a scenario's new spec.
+GROUPS = {
+    "add_unique_together": [["title", "rank"], ["slug", "status"]],
+    "add_ref_with_unique_together": [["author", "title"]],
 }
 #: Values the existing row holds after the upgrade, as the model reads them.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -716,7 +784,7 @@ def test_update_migration_on_database(
     project = tmp_path / "project"
     shutil.copytree(base_project, project)
     create, migration, old_models, models_path = update_project(
-        project, post(*fields, owned=owned)
+        project, post(*fields, owned=owned, unique_together=GROUPS.get(scenario))
     )
     rows = [ROW] if with_row else []
     forward = run(

@@ -128,6 +128,19 @@ SEARCHABLE = parse_resource(
         "pages:int",
     ],
 )
+#: A link resource: each recipe has a tag once, and a position (if any) once.
+LINK = parse_resource(
+    "RecipeTag",
+    ["recipe:ref:Recipe", "tag:ref:Tag", "position:int?", "note:str{100}?"],
+    unique_together=[["recipe", "tag"], ["recipe", "position"]],
+)
+#: A shared link: no owner, so a pair occurs once in the whole table.
+SHARED_LINK = parse_resource(
+    "TagPair",
+    ["first:ref:Tag", "second:ref:Tag"],
+    access=Access.SHARED,
+    unique_together=[["first", "second"]],
+)
 SPECS = {
     "author": AUTHOR,
     "post": EVERY_TYPE,
@@ -138,6 +151,8 @@ SPECS = {
     "note": SEARCHABLE,
     "article": PUBLIC,
     "review": REVIEW,
+    "recipe_tag": LINK,
+    "tag_pair": SHARED_LINK,
 }
 TARGETS = targets_of({s.name: s for s in SPECS.values()})
 MIGRATION = Migration("aaaaaaaaaaaa", "bbbbbbbbbbbb", "migrations/versions/x.py")
@@ -211,6 +226,10 @@ UPDATES: dict[str, tuple[ResourceSpec, ResourceSpec]] = {
             "calories:bigint{0,1000}",
             "depth:int{0,}=0",
         ),
+    ),
+    "unique_together": (
+        LINK.model_copy(update={"unique_together": [["recipe", "tag"]]}),
+        LINK.model_copy(update={"unique_together": [["recipe", "position"]]}),
     ),
     "on_delete": (
         COMMENT,

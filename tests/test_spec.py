@@ -460,7 +460,7 @@ def test_equal_json_defaults_dump_identically() -> None:
         (
             "name: Post\nfeilds:\n  title: str\n",
             "post.yaml: unknown key 'feilds'; valid keys: name, owned, access, "
-            "public_if, write_role, singleton, ejected, fields",
+            "public_if, write_role, singleton, unique_together, ejected, fields",
         ),
         (
             "name: Post\nejected: [views]\nfields:\n  title: str\n",
@@ -761,3 +761,81 @@ def test_a_public_singleton_is_refused() -> None:
             "Settings", ["theme:str=a"], access=Access.PUBLIC, singleton=True
         )
     assert "a singleton is one row per user, so it is private" in caught.value.message
+
+
+# --- unique_together --------------------------------------------------------------
+
+LINK = ["recipe:ref:Recipe", "ingredient:ref:Ingredient", "quantity:str{50}?"]
+
+
+def test_unique_together_round_trips_and_is_absent_by_default(tmp_path: Path) -> None:
+    spec = parse_resource(
+        "RecipeIngredient", LINK, unique_together=[["recipe", "ingredient"]]
+    )
+    dumped = dump_spec(spec)
+    assert "unique_together: [[recipe, ingredient]]\n" in dumped
+    assert load_spec_file(write(tmp_path, "link.yaml", dumped)) == spec
+    assert "unique_together" not in dump_spec(parse_resource("Post", ["title:str"]))
+
+
+@pytest.mark.parametrize(
+    ("groups", "problem"),
+    [
+        ([["recipe"]], "group [recipe] names 1 field; a group needs at least 2"),
+        ([["recipe", "nope"]], "names unknown field 'nope' of RecipeIngredient"),
+        ([["recipe", "recipe_id"]], "name the field 'recipe', not its column"),
+        ([["recipe", "recipe"]], "names 'recipe' twice; name it once"),
+        (
+            [["recipe", "ingredient"], ["ingredient", "recipe"]],
+            "group [ingredient, recipe] is given twice; give each group once",
+        ),
+    ],
+)
+def test_unique_together_errors(groups: list[list[str]], problem: str) -> None:
+    with pytest.raises(FastgenError) as caught:
+        parse_resource("RecipeIngredient", LINK, unique_together=groups)
+    assert problem in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (["body:text", "title:str"], "text field 'body' cannot be part of a unique"),
+        (["done:bool", "kind:enum{a,b}"], "needs a ref or a field that could be"),
+    ],
+)
+def test_unique_together_members_must_fit_a_constraint(
+    fields: list[str], problem: str
+) -> None:
+    names = [field.split(":")[0] for field in fields]
+    with pytest.raises(FastgenError) as caught:
+        parse_resource("Thing", fields, unique_together=[names])
+    assert problem in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("unique_together: [recipe, ingredient]\n", "expected a list of groups"),
+        ("unique_together: [[recipe, nope]]\n", "unknown field 'nope'"),
+    ],
+)
+def test_unique_together_file_errors_are_one_line(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    fields = "".join(f"  {f.split(':')[0]}: {f.split(':', 1)[1]}\n" for f in LINK)
+    path = write(
+        tmp_path, "link.yaml", f"name: RecipeIngredient\n{text}fields:\n{fields}"
+    )
+    with pytest.raises(FastgenError) as caught:
+        load_spec_file(path)
+    assert problem in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_the_varied_field_of_a_group_is_a_ref_else_one_that_could_be_unique() -> None:
+    link = parse_resource("Link", ["note:str", *LINK[:2]])
+    assert link.varied_field(["note", "ingredient"]).name == "ingredient"
+    plain = parse_resource("Edition", ["done:bool", "year:int", "title:str"])
+    assert plain.varied_field(["done", "year", "title"]).name == "year"
