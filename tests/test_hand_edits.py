@@ -33,7 +33,7 @@ async def count_recipes() -> dict[str, int]:
     return {"count": 0}
 '''
 LIST_DESCRIPTION = (
-    'description=("Lists your own recipes, one page at a time, sorted by " "`sort`."),'
+    'description="Lists your own recipes, one page at a time, sorted by `sort`.",'
 )
 
 
