@@ -130,6 +130,7 @@ def project_layout(config: ProjectConfig) -> Layout:
         own_auth=bool(config.user_dependency),
         openapi_url=config.openapi_url,
         rejects_unknown_query=config.rejects_unknown_query,
+        counts_statements=config.counts_statements,
     )
 
 

@@ -45,6 +45,8 @@ class Layout:
     the app serves its OpenAPI document.
     ``rejects_unknown_query``: the app answers undeclared query parameters with a
     422 (a new project does), which the generated tests then check.
+    ``counts_statements``: the tests' conftest has the ``sql_statements`` fixture
+    (a new project's does), so the generated tests bound the SQL per request.
     """
 
     package: str = "app"
@@ -56,6 +58,7 @@ class Layout:
     own_auth: bool = False
     openapi_url: str = "/openapi.json"
     rejects_unknown_query: bool = True
+    counts_statements: bool = True
 
     @property
     def tests_dir(self) -> str:
