@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastgen.access import references_doc
+from fastgen.access import list_index_name, references_doc
 from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
@@ -291,8 +291,10 @@ def _context(
     names = spec.names
     views = field_views(spec, targets)
     sortable = [v for v in views if v.spec.is_sortable]
-    # a singleton's owner_id is unique, which indexes it already
-    indexed = ["owner_id"] if spec.owned and not spec.singleton else []
+    # A singleton has no list, and its unique owner_id is indexed already.
+    list_columns = () if spec.singleton else spec.rule.list_index
+    owner_indexed = spec.owned and not spec.singleton and list_columns[0] != "owner_id"
+    indexed = ["owner_id"] if owner_indexed else []
     indexed += [v.column for v in views if v.has_single_index]
     kebab = names.snake.replace("_", "-")
     refs = [v for v in views if v.is_ref]
@@ -353,6 +355,11 @@ def _context(
         "sort": _sort_case(sortable),
         "update": next((v for v in views if not v.is_ref), views[0]),
         "indexed_columns": indexed,
+        "list_index": (
+            (list_index_name(names.plural_snake, list_columns), list_columns)
+            if list_columns
+            else None
+        ),
         "invalid_values": [
             (v.column, literal) for v in views for literal in v.invalid_literals
         ]
@@ -489,7 +496,7 @@ def _model_imports(context: dict[str, Any]) -> ImportSet:
     imports.add(_core(context, "types"), "UTCDateTime", "utcnow")
     for view in context["fields"]:
         _add_all(imports, context, view.kind.model_imports(view.spec))
-    if context["per_owner_unique"] or context["value_checks"]:
+    if context["per_owner_unique"] or context["value_checks"] or context["list_index"]:
         imports.add("sqlalchemy as sa")
     return imports
 
