@@ -840,12 +840,15 @@ def render_rename_migration(
     revision: str,
     down_revision: str | None,
     header: str,
+    old_list_index: bool = True,
 ) -> RenderedMigration:
     """The revision renaming ``old``'s table to ``new``'s, rows and all: the
     table is renamed in place, then its indexes and constraints, and the foreign
     keys of ``referrers`` (``(table, column, on_delete)``) pointing at it, take the
-    names the naming convention gives them."""
-    before, after = table_schema(old, targets), table_schema(new, targets)
+    names the naming convention gives them. ``old_list_index=False``: the table
+    predates the list's index, which it then gets."""
+    before = table_schema(old, targets, with_list_index=old_list_index)
+    after = table_schema(new, targets)
     there = TableSchema(after.table, before.columns, before.indexes, before.constraints)
     forward, back = {before.table: after.table}, {after.table: before.table}
     upgrade = [
