@@ -3,7 +3,8 @@
 Pooled connections are not pinged on every checkout (that cost three round trips
 per request); one idle for longer than ``DATABASE_IDLE_CHECK_SECONDS`` is. These
 tests kill the server side of the pooled connections, as Neon does when it scales
-an idle compute to zero, and show the next request still succeeds.
+an idle compute to zero, and show the next request still succeeds. The last one
+shows each list's default order read from its index, with no sort.
 """
 
 from __future__ import annotations
@@ -25,12 +26,17 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = generate_project(tmp_path_factory.mktemp("e2e_runtime"))
     run(project, "fastgen", "add", "resource", "Note", "title:str{100}")
+    run(project, "fastgen", "add", "resource", "Tag", "name:str{50}", "--no-owner")
     return project
+
+
+def _dsn(database_url: str) -> str:
+    return database_url.replace("postgresql+asyncpg://", "postgresql://")
 
 
 def _terminate_app_connections(database_url: str) -> int:
     """Kill every other session on the app's database; the number killed."""
-    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
+    dsn = _dsn(database_url)
     database = dsn.rsplit("/", 1)[1]
 
     async def terminate() -> int:
@@ -100,3 +106,55 @@ def test_a_recently_used_connection_is_trusted_without_a_ping(
 
     assert failed.status_code == 500, failed.text
     assert recovered.status_code == 200, recovered.text
+
+
+# The page queries of the services' lists, as they send them for the default order
+# (newest first) and its reverse: ties break on id in the same direction.
+_PAGE_QUERIES = {
+    "ix_notes_owner_id_created_at": (
+        "SELECT * FROM notes WHERE notes.owner_id = 'user-7'"
+        " ORDER BY notes.created_at {order}, notes.id {order} LIMIT 50 OFFSET 100"
+    ),
+    "ix_tags_created_at": (
+        "SELECT * FROM tags ORDER BY tags.created_at {order}, tags.id {order}"
+        " LIMIT 50 OFFSET 100"
+    ),
+}
+_SEED = [
+    "INSERT INTO notes (id, owner_id, title, created_at, updated_at)"
+    " SELECT gen_random_uuid(), 'user-' || (i % 20), 'note ' || i,"
+    " now() - i * interval '1 second', now() FROM generate_series(1, 20000) AS i",
+    "INSERT INTO tags (id, name, created_at, updated_at)"
+    " SELECT gen_random_uuid(), 'tag ' || i, now() - i * interval '1 second', now()"
+    " FROM generate_series(1, 20000) AS i",
+    "ANALYZE notes",
+    "ANALYZE tags",
+]
+
+
+def test_each_list_order_is_read_from_its_index(
+    project: Path, pg_database: str
+) -> None:
+    run(project, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
+
+    async def plans() -> dict[str, str]:
+        connection = await asyncpg.connect(_dsn(pg_database), timeout=5)
+        try:
+            for statement in _SEED:
+                await connection.execute(statement)
+            found: dict[str, str] = {}
+            for index, query in _PAGE_QUERIES.items():
+                for order in ("DESC", "ASC"):
+                    rows = await connection.fetch(
+                        "EXPLAIN " + query.format(order=order)
+                    )
+                    found[f"{index} {order}"] = "\n".join(r[0] for r in rows)
+            return found
+        finally:
+            await connection.close()
+
+    for key, plan in asyncio.run(plans()).items():
+        index, order = key.split()
+        scan = "Index Scan Backward" if order == "DESC" else "Index Scan"
+        assert f"{scan} using {index}" in plan, plan
+        assert "Sort" not in plan, plan
