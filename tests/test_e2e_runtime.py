@@ -4,12 +4,16 @@ Pooled connections are not pinged on every checkout (that cost three round trips
 per request); one idle for longer than ``DATABASE_IDLE_CHECK_SECONDS`` is. These
 tests kill the server side of the pooled connections, as Neon does when it scales
 an idle compute to zero, and show the next request still succeeds. The last one
-shows each list's default order read from its index, with no sort.
+shows each list's default order read from its index, with no sort, and ``sync``
+migrating a table fastgen created before lists had an index.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+import shutil
 import time
 from pathlib import Path
 
@@ -158,3 +162,37 @@ def test_each_list_order_is_read_from_its_index(
         scan = "Index Scan Backward" if order == "DESC" else "Index Scan"
         assert f"{scan} using {index}" in plan, plan
         assert "Sort" not in plan, plan
+
+
+def _as_before_list_indexes(project: Path) -> None:
+    """The notes table and manifest as fastgen wrote them before lists had an
+    index: ``ix_notes_owner_id`` instead of the list's."""
+    [create] = (project / "migrations" / "versions").glob("*_create_notes.py")
+    text = re.sub(
+        r"    op\.create_index\(\n\s+op\.f\(\"ix_notes_owner_id_created_at\"\)"
+        r".*?\n    \)\n",
+        '    op.create_index(op.f("ix_notes_owner_id"), "notes", ["owner_id"])\n',
+        create.read_text(),
+        flags=re.DOTALL,
+    )
+    assert "ix_notes_owner_id_created_at" not in text
+    create.write_text(text)
+    manifest = project / ".fastgen" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    del data["resources"]["Note"]["list_index"]
+    manifest.write_text(json.dumps(data, indent=2))
+
+
+def test_sync_gives_an_existing_table_its_list_index(
+    project: Path, pg_database: str, tmp_path: Path
+) -> None:
+    old = Path(shutil.copytree(project, tmp_path / "old"))
+    _as_before_list_indexes(old)
+    run(old, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
+
+    run(old, "fastgen", "sync")
+    run(old, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
+    run(old, "alembic", "check", DATABASE_URL=pg_database)
+    run(old, "alembic", "downgrade", "-1", DATABASE_URL=pg_database)
+    run(old, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
+    run(old, "fastgen", "check")
