@@ -68,6 +68,16 @@ class AccessRule:
             self.access is Access.PUBLIC and self.public_if is None
         )
 
+    @property
+    def list_index(self) -> tuple[str, ...]:
+        """The columns of the index serving the list's default order (newest
+        first, ``id`` breaking ties): a private list shows one owner's rows, so
+        ``owner_id`` leads; other lists show everyone's (``public_if`` filters
+        them as the index is read in order)."""
+        if self.access is Access.PRIVATE:
+            return ("owner_id", "created_at", "id")
+        return ("created_at", "id")
+
     # --- Python conditions the service prints ----------------------------------
 
     def hidden(self, row: str) -> str | None:
@@ -144,3 +154,9 @@ def references_doc(referrer: AccessRule, targets: list[AccessRule]) -> str:
     if all(target.private for target in targets):
         return " and belong to the same user"
     return " and be readable by the user"
+
+
+def list_index_name(table: str, columns: tuple[str, ...]) -> str:
+    """``ix_<table>_owner_id_created_at``: the list index, named after the
+    columns before the ``id`` that breaks ties."""
+    return "_".join(["ix", table, *columns[:-1]])

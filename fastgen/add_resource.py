@@ -59,7 +59,6 @@ from fastgen.spec import (
     load_spec_file,
     spec_hash,
 )
-from fastgen.templates_dir import project_file
 
 FACTORIES_INIT = "tests/factories/__init__.py"  # in a project's default layout
 _FACTORIES_DOC = (
@@ -131,6 +130,7 @@ def project_layout(config: ProjectConfig) -> Layout:
         own_auth=bool(config.user_dependency),
         openapi_url=config.openapi_url,
         rejects_unknown_query=config.rejects_unknown_query,
+        counts_statements=config.counts_statements,
     )
 
 
@@ -299,6 +299,7 @@ def plan_resources(
             fastgen_version=__version__,
             files=_owned_hashes(config, record, owned.hashes, item.spec_file),
             ejected=owned.stamps,
+            list_index=True,  # created with it, or migrated to it by this plan
         )
         state.files |= owned.written
     factories_init = f"{layout.tests_dir}/factories/__init__.py"
@@ -307,10 +308,6 @@ def plan_resources(
         or factories_init in manifest.written_hashes()
     ):
         state.files[factories_init] = _FACTORIES_DOC
-    # projects from before the generated tests counted statements lack the helper
-    statements = f"{layout.tests_dir}/statements.py"
-    if not (root / statements).exists():
-        state.files[statements] = project_file("tests/statements.py")
     updated = Manifest(resources=records)
     records_files = {
         MANIFEST_PATH: dump_manifest(updated),
@@ -533,11 +530,16 @@ class _PlanState:
 
         old = ResourceSpec.model_validate(record.spec)
         if old.names.plural_snake != table:
-            return self._rename_migration(old, spec, targets, layout), []
+            return (
+                self._rename_migration(old, spec, targets, layout, record.list_index),
+                [],
+            )
         life = create_revision(table, self.revisions)
         seed = f"update:{table}:{record.spec_hash}:{spec_hash(spec)}"
         if life != revision_id(f"create:{table}"):
             seed += f":{life}"  # the same change in a later life of the table
+        if not record.list_index:
+            seed += ":list-index"  # the table gets the list's index too
         revision = revision_id(seed)
         existing = next((r for r in self.revisions if r.revision == revision), None)
         if existing is not None:
@@ -550,6 +552,7 @@ class _PlanState:
             down_revision=self.head,
             header=migration_header(ResourcePaths(spec, layout)),
             moved=self.moved,
+            old_list_index=record.list_index,
         )
         if rendered is None:
             return {}, []
@@ -564,6 +567,7 @@ class _PlanState:
         spec: ResourceSpec,
         targets: dict[str, Target],
         layout: Layout,
+        old_list_index: bool,
     ) -> dict[str, str]:
         """The revision renaming ``old``'s table to ``spec``'s: it ends the old
         table's life, so it takes the id a drop of it would have."""
@@ -588,6 +592,7 @@ class _PlanState:
             revision=revision,
             down_revision=self.head,
             header=migration_header(ResourcePaths(spec, layout)),
+            old_list_index=old_list_index,
         )
         self.head = revision
         versions = self.config.versions_dir

@@ -607,7 +607,6 @@ def _test_files(
     files = {
         f"{tests_dir}/conftest.py": conftest,
         f"{tests_dir}/support.py": rewrite(_template("tests/support.py")),
-        f"{tests_dir}/statements.py": _template("tests/statements.py"),
         f"{tests_dir}/factories/__init__.py": _template("tests/factories/__init__.py"),
     }
     for directory in _new_packages(root, tests_dir):
@@ -642,7 +641,6 @@ def _own_auth_test_files(
     )
     files = {
         f"{tests_dir}/conftest.py": conftest,
-        f"{tests_dir}/statements.py": _template("tests/statements.py"),
         f"{tests_dir}/factories/__init__.py": _template("tests/factories/__init__.py"),
     }
     for directory in _new_packages(root, tests_dir):

@@ -32,7 +32,9 @@ class ResourceRecord(BaseModel):
     ``files`` the hash of every file fastgen owns (ejected ones excluded; a hand
     edit the user kept is recorded as it is on disk), and ``ejected`` the spec hash
     each ejected file's base was rendered from (the spec has moved on for that
-    file when it differs from ``spec_hash``).
+    file when it differs from ``spec_hash``). ``list_index`` says the table has
+    the index serving its list's order; records written before fastgen created
+    one lack it, and the next ``sync`` migrates the table to it.
     """
 
     spec_file: str
@@ -43,6 +45,7 @@ class ResourceRecord(BaseModel):
     fastgen_version: str
     files: dict[str, str]
     ejected: dict[str, str] = {}
+    list_index: bool = False
 
 
 class Manifest(BaseModel):

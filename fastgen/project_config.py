@@ -29,7 +29,10 @@ class ProjectConfig:
     ``openapi_url`` is where the app serves its OpenAPI document.
     ``rejects_unknown_query`` says the app answers a query parameter no route
     declares with a 422 (a new project's ``core.query``; an adopted app keeps its
-    own behaviour), so the generated tests check it. Every module named here is
+    own behaviour), so the generated tests check it. ``counts_statements`` says
+    the project's conftest has the ``sql_statements`` fixture (a new project's
+    does), so the generated tests bound the SQL statements per request. Every
+    module named here is
     looked up the same way as the app package.
     """
 
@@ -57,6 +60,7 @@ class ProjectConfig:
         return path.startswith(f"{self.versions_dir}/")
 
     rejects_unknown_query: bool = False
+    counts_statements: bool = False
 
     @property
     def core(self) -> str:
@@ -162,7 +166,7 @@ def _config_from(
 
 
 #: ``[tool.fastgen]`` settings that are true or false.
-_SWITCHES = ("rejects_unknown_query",)
+_SWITCHES = ("rejects_unknown_query", "counts_statements")
 
 
 def _switch(settings: dict[str, object], key: str, pyproject: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastgen.access import references_doc
+from fastgen.access import list_index_name, references_doc
 from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
 from fastgen.pysource import comment
@@ -51,6 +51,8 @@ class Layout:
     the app serves its OpenAPI document.
     ``rejects_unknown_query``: the app answers undeclared query parameters with a
     422 (a new project does), which the generated tests then check.
+    ``counts_statements``: the tests' conftest has the ``sql_statements`` fixture
+    (a new project's does), so the generated tests bound the SQL per request.
     """
 
     package: str = "app"
@@ -62,6 +64,7 @@ class Layout:
     own_auth: bool = False
     openapi_url: str = "/openapi.json"
     rejects_unknown_query: bool = True
+    counts_statements: bool = True
 
     @property
     def tests_dir(self) -> str:
@@ -294,8 +297,10 @@ def _context(
     names = spec.names
     views = field_views(spec, targets)
     sortable = [v for v in views if v.spec.is_sortable]
-    # a singleton's owner_id is unique, which indexes it already
-    indexed = ["owner_id"] if spec.owned and not spec.singleton else []
+    # A singleton has no list, and its unique owner_id is indexed already.
+    list_columns = () if spec.singleton else spec.rule.list_index
+    owner_indexed = spec.owned and not spec.singleton and list_columns[0] != "owner_id"
+    indexed = ["owner_id"] if owner_indexed else []
     indexed += [v.column for v in views if v.has_single_index]
     kebab = names.snake.replace("_", "-")
     refs = [v for v in views if v.is_ref]
@@ -349,7 +354,10 @@ def _context(
         "checks_unique": bool(groups or any(v.spec.unique for v in views)),
         # constraints the model declares in __table_args__ (the others on fields)
         "table_args": bool(
-            groups or value_checks or any(v.unique_per_owner for v in views)
+            groups
+            or value_checks
+            or list_index
+            or any(v.unique_per_owner for v in views)
         ),
         "filters": [v for v in views if v.spec.is_filterable],
         "searched": [v for v in views if v.spec.search],
@@ -368,6 +376,11 @@ def _context(
         "sort": _sort_case(sortable),
         "update": next((v for v in views if not v.is_ref), views[0]),
         "indexed_columns": indexed,
+        "list_index": (
+            (list_index_name(names.plural_snake, list_columns), list_columns)
+            if list_columns
+            else None
+        ),
         "invalid_values": [
             (v.column, literal) for v in views for literal in v.invalid_literals
         ]
@@ -658,6 +671,4 @@ def _test_imports(context: dict[str, Any]) -> ImportSet:
             f"{context['layout'].tests}.factories.{target.plural_snake}",
             f"create_{target.snake}",
         )
-    if context["refs"]:
-        imports.add(f"{context['layout'].tests}.statements", "count_statements")
     return imports

@@ -30,6 +30,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from fastgen.access import list_index_name
 from fastgen.errors import FastgenError
 from fastgen.field_types import OWNER_ID_KIND, FieldKind, quote_sql
 from fastgen.pysource import python_string
@@ -111,10 +112,17 @@ class ColumnDef:
 
 @dataclass(frozen=True)
 class IndexDef:
-    """A plain (non-unique) single-column index, ``ix_<table>_<column>``."""
+    """A plain (non-unique) index: ``ix_<table>_<column>`` on one column, or the
+    list's index on ``columns`` (``column`` then names it in summaries)."""
 
     name: str
     column: str
+    columns: tuple[str, ...] = ()
+
+    @property
+    def indexed(self) -> tuple[str, ...]:
+        """The indexed columns, in order."""
+        return self.columns or (self.column,)
 
 
 class ConstraintKind(StrEnum):
@@ -162,8 +170,27 @@ class TableSchema:
     constraints: dict[str, ConstraintDef]
 
 
-def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
-    """The table ``spec`` declares, named as the create migration names it."""
+def list_index(spec: ResourceSpec) -> IndexDef | None:
+    """The index serving the list's default order (``None``: a singleton has no
+    list). It leads with ``owner_id`` where the list is one owner's rows, which
+    makes a single-column ``owner_id`` index redundant there."""
+    if spec.singleton:
+        return None
+    columns = spec.rule.list_index
+    return IndexDef(
+        list_index_name(spec.names.plural_snake, columns), "created_at", columns
+    )
+
+
+def table_schema(
+    spec: ResourceSpec, targets: dict[str, Target], *, with_list_index: bool = True
+) -> TableSchema:
+    """The table ``spec`` declares, named as the create migration names it.
+
+    ``with_list_index=False`` gives the table as fastgen created it before lists
+    had an index of their own: an ``owner_id`` index instead (see
+    :func:`list_index`).
+    """
     table = spec.names.plural_snake
     missing = sorted(
         {f.ref for f in spec.fields if f.ref is not None and f.ref not in targets}
@@ -181,8 +208,13 @@ def table_schema(spec: ResourceSpec, targets: dict[str, Target]) -> TableSchema:
     if spec.singleton:  # one row per owner: the unique constraint indexes it
         name = f"uq_{table}_owner_id"
         constraints[name] = ConstraintDef(ConstraintKind.UNIQUE, name, ("owner_id",))
-    elif spec.owned:
-        indexes[f"ix_{table}_owner_id"] = IndexDef(f"ix_{table}_owner_id", "owner_id")
+    ordered = list_index(spec) if with_list_index else None
+    if ordered is not None:
+        indexes[ordered.name] = ordered
+    if spec.owned and not spec.singleton:
+        if ordered is None or ordered.indexed[0] != "owner_id":
+            name = f"ix_{table}_owner_id"
+            indexes[name] = IndexDef(name, "owner_id")
     views = field_views(spec, targets)
     for view in views:
         column = view.column
@@ -299,6 +331,7 @@ def diff_specs(
     targets: dict[str, Target],
     renames: dict[str, str] | None = None,
     moved: Mapping[str, str] | None = None,
+    list_indexes: tuple[bool, bool] = (True, True),
 ) -> SchemaDiff:
     """The schema difference from ``old`` to ``new`` (the same resource).
 
@@ -307,7 +340,8 @@ def diff_specs(
     ``renamed_from`` of ``new``'s fields (see :func:`column_renames`). A renamed
     column keeps its data: it is renamed in place, and the indexes and constraints
     named after it are recreated under their new names. ``moved`` maps tables
-    renamed in the same change to their new names.
+    renamed in the same change to their new names. ``list_indexes`` says whether
+    each table has the list's index (see :func:`table_schema`).
     """
     if old.names.plural_snake != new.names.plural_snake:
         raise FastgenError(
@@ -316,7 +350,8 @@ def diff_specs(
         )
     if renames is None:
         renames = column_renames(old, new)
-    old_table, new_table = table_schema(old, targets), table_schema(new, targets)
+    old_table = table_schema(old, targets, with_list_index=list_indexes[0])
+    new_table = table_schema(new, targets, with_list_index=list_indexes[1])
     renamed = _retargeted(_renamed_columns(old_table, renames), moved or {})
     changes = _changes(renamed, new_table, moved)
     first_structural = next(
@@ -786,11 +821,16 @@ def render_update_migration(
     down_revision: str | None,
     header: str,
     moved: Mapping[str, str] | None = None,
+    old_list_index: bool = True,
 ) -> RenderedMigration | None:
     """The revision taking the table of ``old`` to that of ``new``, or ``None``
-    when the schema does not change. ``moved`` maps renamed tables to new names."""
+    when the schema does not change. ``moved`` maps renamed tables to new names;
+    ``old_list_index=False``: the table predates the list's index, which this
+    revision then adds."""
     moved = moved or {}
-    diff = diff_specs(old, new, targets, moved=moved)
+    diff = diff_specs(
+        old, new, targets, moved=moved, list_indexes=(old_list_index, True)
+    )
     if diff.is_empty:
         return None
     back = diff_specs(
@@ -799,6 +839,7 @@ def render_update_migration(
         targets,
         {after: before for before, after in diff.renames.items()},
         {after: before for before, after in moved.items()},
+        list_indexes=(True, old_list_index),
     )
     upgrade = _blocks(diff)
     downgrade = _blocks(back)
@@ -831,12 +872,15 @@ def render_rename_migration(
     revision: str,
     down_revision: str | None,
     header: str,
+    old_list_index: bool = True,
 ) -> RenderedMigration:
     """The revision renaming ``old``'s table to ``new``'s, rows and all: the
     table is renamed in place, then its indexes and constraints, and the foreign
     keys of ``referrers`` (``(table, column, on_delete)``) pointing at it, take the
-    names the naming convention gives them."""
-    before, after = table_schema(old, targets), table_schema(new, targets)
+    names the naming convention gives them. ``old_list_index=False``: the table
+    predates the list's index, which it then gets."""
+    before = table_schema(old, targets, with_list_index=old_list_index)
+    after = table_schema(new, targets)
     there = TableSchema(after.table, before.columns, before.indexes, before.constraints)
     forward, back = {before.table: after.table}, {after.table: before.table}
     upgrade = [
@@ -950,9 +994,11 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
             block.add(_create_constraint(change.constraint), change.review)
         elif kind is ChangeKind.ADD_INDEX:
             block = on_renamed if change.column in renamed else first
+            assert isinstance(change.new, IndexDef)
+            columns = ", ".join(repr(column) for column in change.new.indexed)
             block.add(
                 f"batch_op.create_index(op.f({change.name!r}), "
-                f"[{change.column!r}], unique=False)"
+                f"[{columns}], unique=False)"
             )
     return [block for block in (first, on_renamed, fill, second) if block.lines]
 

@@ -749,20 +749,6 @@ def test_malformed_router_option_is_refused(cli: CliRunner, own_app: Path) -> No
     assert snapshot(own_app) == before
 
 
-def test_a_project_without_the_statement_counter_gets_it(
-    cli: CliRunner, project: Path
-) -> None:
-    """Projects from before the generated tests counted SQL statements lack
-    ``tests/statements.py``, which a resource with a ref's tests import."""
-    counter = project / "tests/statements.py"
-    expected = counter.read_text()
-    counter.unlink()
-    ok(cli.invoke(app, POST))
-    assert counter.read_text() == expected
-    ok(cli.invoke(app, ["add", "resource", "Comment", "post:ref:Post", "body:text"]))
-    assert counter.read_text() == expected
-
-
 # ------------------------------------------------------------------------ help
 
 

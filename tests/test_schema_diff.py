@@ -422,13 +422,14 @@ def test_ref_target_change_swaps_the_foreign_key() -> None:
 def test_owned_to_shared_drops_owner_id_and_globalises_uniques() -> None:
     result = diff(*BASE, owned=False)
     assert result.kinds() == [
-        (A.DROP_INDEX, "ix_posts_owner_id"),
+        (A.DROP_INDEX, "ix_posts_owner_id_created_at"),
         (A.DROP_INDEX, "ix_posts_code"),  # the global unique indexes it
         (A.DROP_CONSTRAINT, "uq_posts_owner_id_slug"),
         (A.DROP_CONSTRAINT, "uq_posts_owner_id_code"),
         (A.DROP_COLUMN, "owner_id"),
         (A.ADD_CONSTRAINT, "uq_posts_slug"),
         (A.ADD_CONSTRAINT, "uq_posts_code"),
+        (A.ADD_INDEX, "ix_posts_created_at"),  # the list's, without owner_id
     ]
     assert result.warnings[0].startswith("Post becomes shared")
 
@@ -436,7 +437,8 @@ def test_owned_to_shared_drops_owner_id_and_globalises_uniques() -> None:
 def test_shared_to_owned_adds_owner_id_with_a_warning() -> None:
     result = diff_specs(post(*BASE, owned=False), post(*BASE), TARGETS)
     assert (A.ADD_COLUMN, "owner_id") in result.kinds()
-    assert (A.ADD_INDEX, "ix_posts_owner_id") in result.kinds()
+    assert (A.DROP_INDEX, "ix_posts_created_at") in result.kinds()
+    assert (A.ADD_INDEX, "ix_posts_owner_id_created_at") in result.kinds()
     (warning,) = result.warnings
     assert warning.startswith("Post becomes owned")
 

@@ -10,7 +10,11 @@ from app import PROJECT_DESCRIPTION, PROJECT_NAME, VERSION
 from app.api import api_router
 from app.core.auth import TokenVerifier
 from app.core.config import Settings, get_settings
-from app.core.db import create_engine, create_session_factory
+from app.core.db import (
+    create_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from app.core.errors import install_error_handlers
 from app.core.logging import RequestIDMiddleware, configure_logging
 from app.core.query import reject_unknown_query_parameters
@@ -51,6 +55,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.session_factory = create_session_factory(db_engine)
+    app.state.read_session_factory = create_read_session_factory(db_engine)
     app.state.token_verifier = verifier
     install_error_handlers(app, max_body_size=settings.max_body_size)
     app.add_middleware(RequestIDMiddleware)

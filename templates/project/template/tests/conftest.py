@@ -9,7 +9,7 @@ real JWKS fetching code runs without a network.
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from sqlalchemy import pool, text
+from sqlalchemy import Connection, event, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -87,6 +87,43 @@ async def db_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         async with admin.begin() as connection:
             await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+@pytest.fixture
+def sql_statements(db_engine: AsyncEngine) -> Iterator[list[str]]:
+    """The statements the app sends to the test database, in order.
+
+    Counted: every statement SQLAlchemy executes (``before_cursor_execute``) and
+    the BEGIN, COMMIT and ROLLBACK of every real transaction; reads run in
+    AUTOCOMMIT and open none. Not counted: the ping of a pooled connection idle
+    for longer than ``DATABASE_IDLE_CHECK_SECONDS``, which is rare by design.
+    """
+    statements: list[str] = []
+
+    def on_execute(
+        _connection: Connection, _cursor: Any, statement: str, *_args: Any
+    ) -> None:
+        statements.append(statement)
+
+    def on_transaction(name: str) -> Callable[..., None]:
+        def record(connection: Connection, *_args: Any) -> None:
+            options = connection.get_execution_options()
+            if options.get("isolation_level") != "AUTOCOMMIT":
+                statements.append(name)
+
+        return record
+
+    listeners: list[tuple[str, Callable[..., None]]] = [
+        ("before_cursor_execute", on_execute),
+        ("begin", on_transaction("BEGIN")),
+        ("commit", on_transaction("COMMIT")),
+        ("rollback", on_transaction("ROLLBACK")),
+    ]
+    for name, listener in listeners:
+        event.listen(db_engine.sync_engine, name, listener)
+    yield statements
+    for name, listener in listeners:
+        event.remove(db_engine.sync_engine, name, listener)
 
 
 @pytest.fixture

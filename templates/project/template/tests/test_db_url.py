@@ -4,7 +4,7 @@ import pytest
 
 from app.core.db import normalize_database_url
 
-POSTGRES_ENGINE_KWARGS = {"pool_pre_ping": True, "pool_recycle": 240}
+POSTGRES_ENGINE_KWARGS = {"pool_recycle": 240}
 
 
 @pytest.mark.parametrize(

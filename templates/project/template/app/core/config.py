@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     app_env: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./app.db"
     allow_sqlite_in_production: bool = False
+    #: A pooled PostgreSQL connection idle longer than this is pinged before use.
+    database_idle_check_seconds: float = Field(default=10.0, ge=0)
     max_body_size: int = Field(default=1_048_576, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

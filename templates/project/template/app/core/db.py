@@ -1,5 +1,6 @@
 """Async database engine, sessions and the metadata naming convention."""
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -7,7 +8,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,10 +30,16 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # Neon suspends idle computes after 5 minutes; recycle connections before that.
 POSTGRES_POOL_RECYCLE_SECONDS = 240
 
+# No ``pool_pre_ping``: it costs three round trips (BEGIN, ping, ROLLBACK) on
+# every checkout. Connections idle for a while are checked instead, see
+# :func:`check_idle_connections`.
 _POSTGRES_ENGINE_KWARGS: dict[str, Any] = {
-    "pool_pre_ping": True,
     "pool_recycle": POSTGRES_POOL_RECYCLE_SECONDS,
 }
+#: Requests that only read run without a transaction (no BEGIN and ROLLBACK);
+#: under READ COMMITTED each statement sees its own snapshot either way.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_LAST_USED = "fastgen_last_used"
 _SSL_MODES = frozenset(
     {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
 )
@@ -113,6 +122,39 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def check_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a pooled connection before use only if it sat idle over ``idle_seconds``.
+
+    A connection used moments ago is trusted: pinging it on every checkout
+    would add round trips to every request. One idle for longer may have been
+    closed by the server (Neon closes idle connections when it scales to zero):
+    if the ping fails, the pool replaces it with a fresh connection.
+    """
+    dialect = engine.sync_engine.dialect
+    # What the driver raises (not wrapped in SQLAlchemy's DBAPIError yet).
+    driver_error: type[Exception] = dialect.loaded_dbapi.Error
+
+    def record_use(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    def ping_if_idle(
+        dbapi_connection: Any,
+        record: ConnectionPoolEntry,
+        _proxy: PoolProxiedConnection,
+    ) -> None:
+        last_used = record.info.get(_LAST_USED)
+        if last_used is None or time.monotonic() - last_used < idle_seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except (driver_error, OSError) as exc:
+            # The pool invalidates this connection and checks out a new one.
+            raise DisconnectionError("idle connection was closed") from exc
+
+    event.listen(engine.sync_engine, "checkin", record_use)
+    event.listen(engine.sync_engine, "checkout", ping_if_idle)
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the async engine for ``settings.database_url``."""
     config = normalize_database_url(settings.database_url)
@@ -121,6 +163,8 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
     if config.is_sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+    else:
+        check_idle_connections(engine, settings.database_idle_check_seconds)
     return engine
 
 
@@ -129,9 +173,25 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+def create_read_session_factory(
+    engine: AsyncEngine,
+) -> async_sessionmaker[AsyncSession]:
+    """Create the factory of sessions for requests that only read: each statement
+    commits on its own, so a read costs no BEGIN and no ROLLBACK."""
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return create_session_factory(autocommit)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Yield a session for one request; uncommitted work is rolled back."""
-    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    """Yield a session for one request; uncommitted work is rolled back.
+
+    Reads (``GET``) use ``app.state.read_session_factory`` when the app has one,
+    so they run without a transaction.
+    """
+    state = request.app.state
+    factory: async_sessionmaker[AsyncSession] = state.session_factory
+    if request.method in READ_ONLY_METHODS:
+        factory = getattr(state, "read_session_factory", factory)
     async with factory() as session:
         yield session
 
