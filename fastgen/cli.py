@@ -26,7 +26,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-
 @cache
 def _console(stderr: bool = False) -> Console:
     """Rich consoles, created on first use: ``--help`` never imports rich."""
@@ -40,6 +39,7 @@ def escape(text: str) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
+
 
 app = typer.Typer(
     name="fastgen",
