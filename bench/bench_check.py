@@ -20,8 +20,8 @@ from pathlib import Path
 
 from timing import report, time_command
 
-TARGET = 0.5  # seconds, median of the whole process, 50 resources
-MAX_RATIO = 1.5  # 50 resources / 1 resource
+TARGET = 0.15  # seconds, median of the whole process, 50 resources (issue 13)
+MAX_RATIO = 1.1  # 50 resources / 1 resource
 RESOURCES = 50
 
 SPEC = """\

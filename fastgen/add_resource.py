@@ -39,7 +39,7 @@ from fastgen.migrations import (
     read_revisions,
     revision_id,
 )
-from fastgen.parallel import run_both
+from fastgen.parallel import Worker
 from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.render import format_python_files
@@ -93,7 +93,6 @@ _RESERVED_VARIABLES = frozenset(
         "value",
     }
 )
-_LIBCST_AS_BYTES = 24_000  # see _share_formatting
 
 
 @dataclass(frozen=True)
@@ -206,6 +205,29 @@ def plan_resources(
     maps old resource names to the new names ``specs`` use: the old resource's
     files, spec, wiring and record go, and a revision renames its table.
     """
+    # wiring imports libcst, formatting black: a worker imports both meanwhile
+    with Worker("fastgen.wiring", "black") as worker:
+        return _plan_resources(
+            worker,
+            config,
+            specs,
+            router=router,
+            policy=policy,
+            write_specs=write_specs,
+            renamed=renamed,
+        )
+
+
+def _plan_resources(
+    worker: Worker,
+    config: ProjectConfig,
+    specs: list[ResourceSpec],
+    *,
+    router: str | None = None,
+    policy: EditPolicy = DEFAULT_POLICY,
+    write_specs: bool = False,
+    renamed: Mapping[str, str] | None = None,
+) -> ResourcesPlan:
     root = config.root
     renamed = renamed or {}
     on_disk = {n: found for n, found in spec_files(root).items() if n not in renamed}
@@ -251,17 +273,13 @@ def plan_resources(
             )
         )
     state.retired = [(old.spec, old.record.router) for old in retired]
-    ours, theirs = _share_formatting(
-        {path: text for item in rendered for path, text in item.files.items()}
+    state.wiring, formatted = worker.run(
+        _wired_and_formatted,
+        state.config,
+        state.retired,
+        [(item.spec, item.router) for item in rendered],
+        {path: text for item in rendered for path, text in item.files.items()},
     )
-    formatted, (state.wiring, formatted_there) = run_both(
-        lambda: format_python_files(ours),
-        lambda: (
-            state.wired([(item.spec, item.router) for item in rendered]),
-            format_python_files(theirs),
-        ),
-    )
-    formatted |= formatted_there
     bases = load_bases(root)
     recorded = manifest.written_hashes()
     in_place: set[str] = set()
@@ -372,26 +390,6 @@ class _Rendered:
     spec_file: str
     spec_text: str
     router: str
-
-
-def _share_formatting(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Split the files to format between this process and the worker that wires.
-
-    Formatting and wiring are independent and both CPU-bound, so they overlap on
-    two cores. Importing libcst costs about what black takes on 24 kB of code, so
-    the worker also formats the smallest files, up to the share that evens out
-    the two. black is imported before the fork so both processes have it.
-    """
-    import black  # noqa: F401 - imported once, before the worker is forked
-
-    budget = (sum(len(text) for text in files.values()) - _LIBCST_AS_BYTES) // 2
-    theirs: dict[str, str] = {}
-    for path in sorted(files, key=lambda path: len(files[path])):
-        if len(files[path]) > budget:
-            break
-        theirs[path] = files[path]
-        budget -= len(files[path])
-    return {p: t for p, t in files.items() if p not in theirs}, theirs
 
 
 class _Owned:
@@ -599,15 +597,21 @@ class _PlanState:
         path = f"{versions}/{revision}_rename_{old_table}_to_{table}.py"
         return {path: rendered.text}
 
-    def wired(self, routers: list[tuple[ResourceSpec, str]]) -> dict[str, str]:
-        """The wiring files with every retired resource unwired and every
-        resource's router and model added."""
-        wiring: dict[str, str] = {}
-        for spec, router in self.retired:
-            wiring |= unwiring_edits(self.config, spec, router or None, sources=wiring)
-        for spec, router in routers:
-            wiring |= _wiring_edits(self.config, spec, router, sources=wiring)
-        return wiring
+
+def _wired_and_formatted(
+    config: ProjectConfig,
+    retired: list[tuple[ResourceSpec, str]],
+    routers: list[tuple[ResourceSpec, str]],
+    files: dict[str, str],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The worker's job: the wiring files, with every retired resource unwired and
+    every resource's router and model added, and ``files`` black-formatted."""
+    wiring: dict[str, str] = {}
+    for spec, router in retired:
+        wiring |= unwiring_edits(config, spec, router or None, sources=wiring)
+    for spec, router in routers:
+        wiring |= _wiring_edits(config, spec, router, sources=wiring)
+    return wiring, format_python_files(files)
 
 
 def writable_spec(spec_file: str) -> str:

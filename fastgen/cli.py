@@ -7,61 +7,74 @@ and copier) are imported inside the command that needs them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from fastgen import __version__
 from fastgen.errors import FastgenError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from fastgen.access import Access
     from fastgen.plan import Plan
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
-err_console = Console(stderr=True)
+
+@cache
+def _console(stderr: bool = False) -> Console:
+    """Rich consoles, created on first use: ``--help`` never imports rich."""
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped, so user input prints as it is."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 app = typer.Typer(
     name="fastgen",
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "Generate FastAPI backends: projects, and complete resources (model, schemas, "
         "service, router, migration, tests) wired into your app.\n\n"
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen new project blog && cd blog[/cyan]\n\n"
-        "  [cyan]fastgen add resource Post 'title:str{200}:index' body:text "
-        "published:bool=false[/cyan]\n\n"
-        "  [cyan]fastgen add field Post views:int=0[/cyan]\n\n"
-        "  [cyan]fastgen check[/cyan]  (pre-commit and CI)\n\n"
-        "  [cyan]fastgen token --sub alice[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen new project blog && cd blog\n"
+        "  fastgen add resource Post 'title:str{200}:index' body:text "
+        "published:bool=false\n"
+        "  fastgen add field Post views:int=0\n"
+        "  fastgen check  (pre-commit and CI)\n"
+        "  fastgen token --sub alice"
     ),
 )
 new_app = typer.Typer(
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     no_args_is_help=True,
-    help="Create a project: [cyan]fastgen new project NAME[/cyan]",
+    help="Create a project: fastgen new project NAME",
 )
 app.add_typer(new_app, name="new")
 add_app = typer.Typer(
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     no_args_is_help=True,
-    help="Add a resource or fields: [cyan]fastgen add resource NAME FIELD...[/cyan]",
+    help="Add a resource or fields: fastgen add resource NAME FIELD...",
 )
 app.add_typer(add_app, name="add")
 remove_app = typer.Typer(
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     no_args_is_help=True,
-    help="Remove a resource: [cyan]fastgen remove resource NAME[/cyan]",
+    help="Remove a resource: fastgen remove resource NAME",
 )
 app.add_typer(remove_app, name="remove")
 
@@ -89,7 +102,7 @@ KeepEdits = Annotated[
 ]
 ProjectDir = Annotated[
     Path | None,
-    typer.Option("--project", help="Project directory \\[default: current]."),
+    typer.Option("--project", help="Project directory [default: current]."),
 ]
 
 
@@ -108,7 +121,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
                 return command(*args, **kwargs)
         except FastgenError as exc:
             for line in exc.message.splitlines():  # one problem a line
-                err_console.print(
+                _console(stderr=True).print(
                     f"[bold red]error:[/bold red] {escape(line)}", soft_wrap=True
                 )
             raise typer.Exit(exc.exit_code) from None
@@ -118,7 +131,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 def _show_version(value: bool) -> None:
     if value:
-        console.print(f"fastgen {__version__}")
+        _console().print(f"fastgen {__version__}")
         raise typer.Exit()
 
 
@@ -140,10 +153,10 @@ def root(
 @new_app.command(
     "project",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen new project blog[/cyan]\n\n"
-        "  [cyan]fastgen new project shop --path ~/code --db postgres[/cyan]\n\n"
-        "  [cyan]fastgen new project demo --dry-run[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen new project blog\n"
+        "  fastgen new project shop --path ~/code --db postgres\n"
+        "  fastgen new project demo --dry-run"
     ),
 )
 @reports_errors
@@ -155,7 +168,7 @@ def new_project(
     db: Annotated[
         Literal["sqlite", "postgres"] | None,
         typer.Option(
-            "--db", help="Database the generated .env points at \\[default: sqlite]."
+            "--db", help="Database the generated .env points at [default: sqlite]."
         ),
     ] = None,
     interactive: Annotated[
@@ -186,24 +199,24 @@ def new_project(
         dry_run=dry_run,
         git=not no_git,
     )
-    show_new_project(console, result)
+    show_new_project(_console(), result)
 
 
 @add_app.command(
     "resource",
     epilog=(
-        "[bold]Fields[/bold]: "
-        "name:type\\[{args}]\\[?]\\[=default]\\[:index]\\[:unique]\n\n"
-        "[bold]Types[/bold]: str{n} text int float decimal{p,s} bool date "
+        "Fields: "
+        "name:type[{args}][?][=default][:index][:unique]\n\n"
+        "Types: str{n} text int float decimal{p,s} bool date "
         "datetime uuid email url json enum{a,b} ref:Resource\n\n"
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen add resource Post title:str{200}:index body:text "
-        "published:bool=false[/cyan]\n\n"
-        "  [cyan]fastgen add resource Comment post:ref:Post body:text "
-        "rating:int?[/cyan]\n\n"
-        "  [cyan]fastgen add resource Recipe title:str published:bool=false "
-        "--access public --public-if published[/cyan]\n\n"
-        "  [cyan]fastgen add resource --spec resources/post.yaml --dry-run[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen add resource Post title:str{200}:index body:text "
+        "published:bool=false\n"
+        "  fastgen add resource Comment post:ref:Post body:text "
+        "rating:int?\n"
+        "  fastgen add resource Recipe title:str published:bool=false "
+        "--access public --public-if published\n"
+        "  fastgen add resource --spec resources/post.yaml --dry-run"
     ),
 )
 @reports_errors
@@ -343,16 +356,16 @@ def _carry_out(
     from fastgen.apply import apply_plan
     from fastgen.report import show_plan, show_warnings
 
-    show_plan(console, plan, dry_run=dry_run)
-    show_warnings(err_console, warnings)
+    show_plan(_console(), plan, dry_run=dry_run)
+    show_warnings(_console(stderr=True), warnings)
     if dry_run or plan.is_noop:
         return
     if plan.conflicts:
         for change in plan.conflicts:
-            err_console.print(
+            _console(stderr=True).print(
                 f"[bold red]conflict:[/bold red] {escape(change.path)}", soft_wrap=True
             )
-        err_console.print(
+        _console(stderr=True).print(
             f"{len(plan.conflicts)} file(s) changed by hand: nothing was written. "
             "Review with --dry-run; --merge writes conflict markers, --keep-edits "
             "(sync) keeps your version, --force takes fastgen's.",
@@ -361,20 +374,20 @@ def _carry_out(
         raise typer.Exit(1)
     apply_plan(root, plan)
     if any("/versions/" in change.path for change in plan.writes):  # a revision
-        console.print(
+        _console().print(
             f"[green]{escape(done)}[/green] Next: [cyan]alembic upgrade head[/cyan] "
             "and [cyan]pytest[/cyan]."
         )
     else:
-        console.print(f"[green]{escape(done)}[/green]")
+        _console().print(f"[green]{escape(done)}[/green]")
 
 
 @remove_app.command(
     "resource",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen remove resource Comment --dry-run[/cyan]\n\n"
-        "  [cyan]fastgen remove resource Comment && alembic upgrade head[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen remove resource Comment --dry-run\n"
+        "  fastgen remove resource Comment && alembic upgrade head"
     ),
 )
 @reports_errors
@@ -404,11 +417,11 @@ def remove_resource(
 
 
 rename_app = typer.Typer(
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="Rename a field or a resource, keeping its data: "
-    "[cyan]fastgen rename field RESOURCE OLD NEW[/cyan], "
-    "[cyan]fastgen rename resource OLD NEW[/cyan]",
+    "fastgen rename field RESOURCE OLD NEW, "
+    "fastgen rename resource OLD NEW",
 )
 app.add_typer(rename_app, name="rename")
 
@@ -416,10 +429,10 @@ app.add_typer(rename_app, name="rename")
 @rename_app.command(
     "field",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen rename field Post title headline --dry-run[/cyan]\n\n"
-        "  [cyan]fastgen rename field Post title headline && alembic upgrade "
-        "head[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen rename field Post title headline --dry-run\n"
+        "  fastgen rename field Post title headline && alembic upgrade "
+        "head"
     ),
 )
 @reports_errors
@@ -454,9 +467,9 @@ def rename_field(
 @rename_app.command(
     "resource",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen rename resource Post Article --dry-run[/cyan]\n\n"
-        "  [cyan]fastgen rename resource Post Article && alembic upgrade head[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen rename resource Post Article --dry-run\n"
+        "  fastgen rename resource Post Article && alembic upgrade head"
     ),
 )
 @reports_errors
@@ -493,9 +506,9 @@ def rename_resource(
 @app.command(
     "sync",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen sync --dry-run[/cyan]\n\n"
-        "  [cyan]fastgen sync && alembic upgrade head[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen sync --dry-run\n"
+        "  fastgen sync && alembic upgrade head"
     ),
 )
 @reports_errors
@@ -525,9 +538,9 @@ def sync(
 @add_app.command(
     "field",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen add field Post views:int=0[/cyan]\n\n"
-        "  [cyan]fastgen add field Post 'subtitle:str{120}?' --dry-run[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen add field Post views:int=0\n"
+        "  fastgen add field Post 'subtitle:str{120}?' --dry-run"
     ),
 )
 @reports_errors
@@ -560,8 +573,8 @@ def add_field(
 @app.command(
     "eject",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen eject Post service[/cyan]\n\n"
+        "Examples:\n\n\b\n"
+        "  fastgen eject Post service\n\n"
         "Parts: models, schemas, service, router, tests."
     ),
 )
@@ -580,7 +593,7 @@ def eject(
 
     config = find_project(project)
     apply_plan(config.root, plan_eject(config, resource, part))
-    console.print(
+    _console().print(
         f"{resource} {part} is yours now: fastgen will leave it alone "
         "(recorded in its spec).",
         markup=False,
@@ -590,9 +603,9 @@ def eject(
 @app.command(
     "diff",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen diff Post service[/cyan]\n\n"
-        "  [cyan]fastgen diff Post service | git apply[/cyan]\n\n"
+        "Examples:\n\n\b\n"
+        "  fastgen diff Post service\n"
+        "  fastgen diff Post service | git apply\n\n"
         "Parts: models, schemas, service, router, tests."
     ),
 )
@@ -613,15 +626,15 @@ def diff(
     if patch:
         print(patch, end="")
     else:
-        err_console.print(f"{resource} {part}: fastgen would change nothing.")
+        _console(stderr=True).print(f"{resource} {part}: fastgen would change nothing.")
 
 
 @app.command(
     "check",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen check[/cyan]\n\n"
-        "  [cyan]fastgen check --format json[/cyan]\n\n"
+        "Examples:\n\n\b\n"
+        "  fastgen check\n"
+        "  fastgen check --format json\n\n"
         "Exit codes: 0 all generated code matches its specs, 1 drift found, "
         "2 usage or configuration error."
     ),
@@ -646,7 +659,7 @@ def check(
     else:
         from fastgen.report import show_check
 
-        show_check(console, report)
+        show_check(_console(), report)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -654,16 +667,16 @@ def check(
 @app.command(
     "init",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen init[/cyan]\n\n"
-        "  [cyan]fastgen init --router app.api:api_router --dry-run[/cyan]\n\n"
-        "  [cyan]fastgen init --user-dependency app.api.deps:get_current_user[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen init\n"
+        "  fastgen init --router app.api:api_router --dry-run\n"
+        "  fastgen init --user-dependency app.api.deps:get_current_user"
     ),
 )
 @reports_errors
 def init(
     path: Annotated[
-        Path, typer.Option("--path", help="Project root \\[default: current].")
+        Path, typer.Option("--path", help="Project root [default: current].")
     ] = Path("."),
     app_package: Annotated[
         str | None,
@@ -694,7 +707,7 @@ def init(
     """Adopt an existing FastAPI project so `add resource` works in it.
 
     Adds the core modules a resource needs (database, auth, errors, responses,
-    Alembic) only where missing, and writes \\[tool.fastgen] into pyproject.toml.
+    Alembic) only where missing, and writes [tool.fastgen] into pyproject.toml.
     Uses the project's own Alembic (alembic.ini's script_location), database
     settings and, with --user-dependency, its current-user dependency and test
     fixtures.
@@ -714,7 +727,7 @@ def init(
         user_dependency=user_dependency,
     )
     if planned.already_initialised:
-        console.print(planned.notes[0], markup=False)
+        _console().print(planned.notes[0], markup=False)
         return
     _carry_out(root, planned, dry_run=dry_run)
     if not dry_run:
@@ -724,16 +737,16 @@ def init(
         if private_key.exists():
             private_key.chmod(0o600)
     for note in planned.notes:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+        _console().print(f"[yellow]note:[/yellow] {escape(note)}")
 
 
 @app.command(
     "token",
     epilog=(
-        "[bold]Examples[/bold]\n\n"
-        "  [cyan]fastgen token --sub alice[/cyan]\n\n"
-        '  [cyan]curl -H "Authorization: Bearer $(fastgen token --sub alice)" '
-        "localhost:8000/api/v1/health[/cyan]"
+        "Examples:\n\n\b\n"
+        "  fastgen token --sub alice\n"
+        '  curl -H "Authorization: Bearer $(fastgen token --sub alice)" '
+        "localhost:8000/api/v1/health"
     ),
 )
 @reports_errors

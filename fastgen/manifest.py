@@ -8,10 +8,9 @@ told apart without rendering anything.
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from fastgen.errors import FastgenError
 
@@ -23,7 +22,8 @@ MANIFEST_VERSION = 1
 BASES_PATH = ".fastgen/bases.json"
 
 
-class ResourceRecord(BaseModel):
+@dataclass(frozen=True)
+class ResourceRecord:
     """What fastgen last generated for one resource.
 
     ``spec`` is the spec as applied (for the migration of a later change),
@@ -39,20 +39,21 @@ class ResourceRecord(BaseModel):
 
     spec_file: str
     spec_hash: str
-    spec_file_hash: str = ""
-    spec: dict[str, Any] = {}
-    router: str = ""
     fastgen_version: str
     files: dict[str, str]
-    ejected: dict[str, str] = {}
+    spec_file_hash: str = ""
+    spec: dict[str, Any] = field(default_factory=dict)
+    router: str = ""
+    ejected: dict[str, str] = field(default_factory=dict)
     list_index: bool = False
 
 
-class Manifest(BaseModel):
+@dataclass(frozen=True)
+class Manifest:
     """Every resource fastgen generated in a project."""
 
+    resources: dict[str, ResourceRecord] = field(default_factory=dict)
     version: int = MANIFEST_VERSION
-    resources: dict[str, ResourceRecord] = {}
 
     def written_hashes(self) -> dict[str, str]:
         """Path -> hash of each file as fastgen last wrote it."""
@@ -63,14 +64,18 @@ class Manifest(BaseModel):
         }
 
 
+class _Corrupt(ValueError):
+    """The manifest's JSON does not have the manifest's shape."""
+
+
 def load_manifest(root: Path) -> Manifest:
     """Read the manifest; an absent one is empty, a corrupt one is an error."""
     path = root / MANIFEST_PATH
     try:
-        manifest = Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+        manifest = _manifest(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         return Manifest()
-    except (OSError, ValidationError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0]
         raise FastgenError(
             f"{MANIFEST_PATH} is corrupt ({reason}): restore it from version control"
@@ -88,9 +93,62 @@ def load_manifest(root: Path) -> Manifest:
     return manifest
 
 
+# The type of each record field, checked when the manifest is read (json gives
+# dicts, lists, strings, numbers and booleans).
+_RECORD_TYPES = {f.name: str for f in fields(ResourceRecord)} | {
+    "files": dict,
+    "spec": dict,
+    "ejected": dict,
+    "list_index": bool,
+}
+_REQUIRED = {
+    f.name
+    for f in fields(ResourceRecord)
+    if f.default is MISSING and f.default_factory is MISSING
+}
+
+
+def _manifest(data: object) -> Manifest:
+    """The manifest ``data`` (parsed JSON) holds; _Corrupt when it has another shape."""
+    data = _mapping(data, "the manifest")
+    version = data.get("version", MANIFEST_VERSION)
+    if type(version) is not int:
+        raise _Corrupt("version is not an integer")
+    resources = _mapping(data.get("resources", {}), "resources")
+    return Manifest(
+        resources={
+            str(name): _record(str(name), value) for name, value in resources.items()
+        },
+        version=version,
+    )
+
+
+def _record(name: str, data: object) -> ResourceRecord:
+    values = _mapping(data, f"resources.{name}")
+    if missing := sorted(_REQUIRED - set(values)):
+        raise _Corrupt(f"resources.{name} has no {', '.join(missing)}")
+    for key, value in values.items():
+        expected = _RECORD_TYPES.get(key)
+        if expected is None:
+            raise _Corrupt(f"resources.{name}.{key} is not a manifest field")
+        if not isinstance(value, expected):
+            raise _Corrupt(f"resources.{name}.{key} is not a {expected.__name__}")
+    for key in ("files", "ejected"):
+        mapping = values.get(key, {})
+        if not all(isinstance(v, str) for v in mapping.values()):
+            raise _Corrupt(f"resources.{name}.{key} maps paths to non-strings")
+    return ResourceRecord(**values)
+
+
+def _mapping(data: object, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise _Corrupt(f"{what} is not an object")
+    return data
+
+
 def dump_manifest(manifest: Manifest) -> str:
     """Stable JSON, so an unchanged manifest is byte-identical."""
-    data = manifest.model_dump()
+    data = asdict(manifest)
     for record in data["resources"].values():
         if not record["ejected"]:
             del record["ejected"]  # manifests without ejected files stay as they were

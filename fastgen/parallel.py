@@ -1,51 +1,100 @@
-"""Running two independent pieces of work on two cores.
+"""A worker process that imports a job's libraries while this one gets it ready.
 
-``add resource`` spends most of its time in two CPU-bound jobs that do not depend
-on each other: black formatting the rendered files, and importing libcst to wire
-the router. Threads would not overlap them (the GIL), so the second job runs in a
-forked child and sends its result back through a pipe.
+``add resource`` spends most of its time importing black and libcst, which only
+formatting and wiring need, at the very end. A child forked at the start imports
+them while this process reads the specs and renders the templates (threads would
+not overlap the two: the GIL), then runs the job it is sent and sends the result
+back through a pipe. Without ``os.fork`` (Windows) the job runs here.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
+import signal
 from collections.abc import Callable
-from typing import TypeVar
+from types import TracebackType
+from typing import Any, TypeVar, cast
 
-A = TypeVar("A")
 B = TypeVar("B")
 
 
-def run_both(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
-    """``(first(), second())``, with ``second`` in a child process where possible.
+class Worker:
+    """A forked child that imports ``modules`` at once, then runs one job.
 
-    An exception raised by either job is raised here, ``first``'s taking
-    precedence. Without ``os.fork`` (Windows) the jobs run one after the other.
+    Use it as a context manager: leaving it reaps the child, sent a job or not.
     """
-    if not hasattr(os, "fork"):
-        return first(), second()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run the job, report, and leave without cleanup
-        os.close(read_end)
-        try:
-            payload = pickle.dumps((True, second()))
-        except BaseException as exc:
-            payload = pickle.dumps((False, exc))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-        os._exit(0)
-    os.close(write_end)
-    try:
-        result = first()
-    finally:
-        with os.fdopen(read_end, "rb") as pipe:
+
+    def __init__(self, *modules: str) -> None:
+        self._pid: int | None = None
+        if not hasattr(os, "fork"):
+            return
+        job_read, self._job_write = os.pipe()
+        self._result_read, result_write = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: warm up, run the job sent, leave
+            os.close(self._job_write)
+            os.close(self._result_read)
+            _serve(job_read, result_write, modules)
+        os.close(job_read)
+        os.close(result_write)
+
+    def run(self, job: Callable[..., B], *args: Any) -> B:
+        """``job(*args)``, run by the child once it has imported its modules.
+
+        ``job`` and ``args`` cross to the child by pickle: ``job`` must be a
+        module-level function. An exception it raises is raised here.
+        """
+        if self._pid is None:
+            return job(*args)
+        with os.fdopen(self._job_write, "wb") as pipe:
+            pickle.dump((job, args), pipe)
+        with os.fdopen(self._result_read, "rb") as pipe:
             data = pipe.read()
-        os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError("the worker process died without a result")
-    ok, value = pickle.loads(data)
-    if not ok:
-        raise value
-    return result, value
+        self._reap()
+        if not data:
+            raise RuntimeError("the worker process died without a result")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return cast(B, value)
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._pid is not None:  # never sent a job: no need to let it finish
+            os.kill(self._pid, signal.SIGKILL)
+            os.close(self._job_write)
+            os.close(self._result_read)
+            self._reap()
+
+    def _reap(self) -> None:
+        assert self._pid is not None
+        os.waitpid(self._pid, 0)
+        self._pid = None
+
+
+def _serve(job_read: int, result_write: int, modules: tuple[str, ...]) -> None:
+    """The child's life: import ``modules``, run the job sent (if any), exit."""
+    try:
+        for module in modules:
+            importlib.import_module(module)
+        with os.fdopen(job_read, "rb") as pipe:
+            request = pipe.read()
+        if request:
+            job, args = pickle.loads(request)
+            try:
+                payload = pickle.dumps((True, job(*args)))
+            except BaseException as exc:
+                payload = pickle.dumps((False, exc))
+            with os.fdopen(result_write, "wb") as pipe:
+                pipe.write(payload)
+    finally:
+        os._exit(0)  # no cleanup: the parent owns every file and lock

@@ -356,7 +356,7 @@ def _context(
         "table_args": bool(
             groups
             or value_checks
-            or list_index
+            or list_columns
             or any(v.unique_per_owner for v in views)
         ),
         "filters": [v for v in views if v.spec.is_filterable],

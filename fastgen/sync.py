@@ -4,6 +4,7 @@ code in step with the specs in ``resources/``."""
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 
 from fastgen.add_resource import (
     ResourcesPlan,
@@ -225,18 +226,15 @@ def plan_eject(config: ProjectConfig, resource: str, part: str) -> Plan:
     files = {writable_spec(spec_file): spec_text}
     current = read_exact(config.root / path) or ""
     files[path] = current.removeprefix(ownership_header(paths, part) + "\n")
-    record = record.model_copy(
-        update={
-            "spec_hash": spec_hash(ejected),
-            "spec_file_hash": content_hash(spec_text),
-            "spec": ejected.model_dump(mode="json"),
-            "files": {p: h for p, h in record.files.items() if p != path},
-            "ejected": record.ejected | {path: spec_hash(ejected)},
-        }
+    record = replace(
+        record,
+        spec_hash=spec_hash(ejected),
+        spec_file_hash=content_hash(spec_text),
+        spec=ejected.model_dump(mode="json"),
+        files={p: h for p, h in record.files.items() if p != path},
+        ejected=record.ejected | {path: spec_hash(ejected)},
     )
-    manifest = manifest.model_copy(
-        update={"resources": manifest.resources | {spec.name: record}}
-    )
+    manifest = replace(manifest, resources=manifest.resources | {spec.name: record})
     files[MANIFEST_PATH] = dump_manifest(manifest)
     bases = load_bases(config.root)
     if path not in bases:  # a project from before bases were kept

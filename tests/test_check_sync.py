@@ -449,7 +449,21 @@ def test_check_on_an_unparsable_new_spec_is_a_config_error(
 
 @pytest.mark.parametrize(
     "text",
-    ["{", "", '{"resources": 3}', '{"resources": {"Post": {"spec_file": 1}}}', "[]"],
+    [
+        "{",
+        "",
+        '{"resources": 3}',
+        '{"resources": {"Post": {"spec_file": 1}}}',
+        "[]",
+        '{"version": "1"}',
+        '{"resources": {"Post": []}}',
+        # a record missing a field, with an unknown field, or with a non-string hash
+        '{"resources": {"Post": {"spec_file": "s", "spec_hash": "h", "files": {}}}}',
+        '{"resources": {"Post": {"spec_file": "s", "spec_hash": "h", '
+        '"fastgen_version": "0", "files": {}, "extra": ""}}}',
+        '{"resources": {"Post": {"spec_file": "s", "spec_hash": "h", '
+        '"fastgen_version": "0", "files": {"app/x.py": 1}}}}',
+    ],
 )
 @pytest.mark.parametrize(
     "command", [["check"], ["check", "--format", "json"], ["sync"]]
@@ -516,8 +530,8 @@ def test_forbidding_rendering_is_effective(
 
 
 def test_check_does_not_import_the_renderers(project: Path) -> None:
-    """In a fresh process an unchanged project's check loads no jinja2, black or
-    libcst at all."""
+    """In a fresh process an unchanged project's check loads no jinja2, black,
+    libcst or pydantic at all."""
     code = (
         "import sys\n"
         "from fastgen.cli import app\n"
@@ -525,7 +539,7 @@ def test_check_does_not_import_the_renderers(project: Path) -> None:
         "    app(['check'], standalone_mode=False)\n"
         "finally:\n"
         "    heavy = sorted({m.split('.')[0] for m in sys.modules}\n"
-        "                   & {'jinja2', 'black', 'libcst', 'copier'})\n"
+        "                   & {'jinja2', 'black', 'libcst', 'copier', 'pydantic'})\n"
         "    print('HEAVY', heavy)\n"
     )
     result = subprocess.run(

@@ -1,33 +1,43 @@
-"""Two jobs, one of them in a forked child."""
+"""A job run by a forked worker that imported its modules first."""
 
 import os
+import sys
 
 import pytest
 
 from fastgen.errors import FastgenError
-from fastgen.parallel import run_both
+from fastgen.parallel import Worker
 
 
-def test_results_come_back_in_order_from_two_processes() -> None:
-    parent = os.getpid()
-    here, there = run_both(lambda: os.getpid(), lambda: os.getpid())
-    assert here == parent
-    assert there != parent if hasattr(os, "fork") else there == parent
+def _pid_and_modules(*names: str) -> tuple[int, list[bool]]:
+    return os.getpid(), [name in sys.modules for name in names]
+
+
+def _fails(message: str) -> None:
+    raise FastgenError(message)
+
+
+def test_the_job_runs_in_a_child_that_imported_the_modules_first() -> None:
+    with Worker("json.tool") as worker:
+        there, imported = worker.run(_pid_and_modules, "json.tool")
+    assert there != os.getpid() if hasattr(os, "fork") else there == os.getpid()
+    assert imported == [True]
 
 
 def test_an_error_in_the_child_is_raised_in_the_parent() -> None:
-    def fails() -> None:
-        raise FastgenError("cannot choose where to wire the router")
-
-    with pytest.raises(FastgenError, match="cannot choose"):
-        run_both(lambda: 1, fails)
+    with Worker() as worker, pytest.raises(FastgenError, match="cannot choose"):
+        worker.run(_fails, "cannot choose where to wire the router")
 
 
-def test_an_error_in_the_parent_still_reaps_the_child() -> None:
-    def fails() -> int:
+def test_an_error_before_the_job_still_reaps_the_child() -> None:
+    with pytest.raises(ValueError, match="boom"), Worker("decimal"):
         raise ValueError("boom")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
-    with pytest.raises(ValueError, match="boom"):
-        run_both(fails, lambda: 2)
+
+def test_the_child_is_reaped_after_its_job() -> None:
+    with Worker() as worker:
+        worker.run(os.getpid)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
