@@ -7,7 +7,8 @@ and 10,000 posts are bulk-inserted for the benchmark user (asyncpg's COPY, not t
 API). Two baselines are written next to it from the text below:
 
 - "typical": FastAPI + an async SQLModel session, what a careful developer writes;
-- "raw": FastAPI + an asyncpg pool and hand SQL (PostgreSQL only).
+- "raw": FastAPI + an asyncpg pool and hand SQL (on SQLite: a few aiosqlite
+  connections).
 
 Both serve the same JSON shapes (``{"data": ...}`` and ``{"data": [...], "total",
 "page", "page_size"}``) and verify the same EdDSA JWT as the generated app, with
@@ -338,16 +339,19 @@ async def list_posts(
     page_size: PageSizeDep = 50,
     published: bool | None = None,
 ) -> JSONResponse:
-    where = "owner_id = $1 AND ($2::boolean IS NULL OR published = $2)"
+    where, values = "owner_id = $1", [user]
+    if published is not None:
+        where += " AND published = $2"
+        values.append(published)
+    limit = f"LIMIT ${len(values) + 1} OFFSET ${len(values) + 2}"
     async with request.app.state.pool.acquire() as connection:
         total = await connection.fetchval(
-            f"SELECT count(*) FROM posts WHERE {where}", user, published
+            f"SELECT count(*) FROM posts WHERE {where}", *values
         )
         rows = await connection.fetch(
             f"SELECT {_COLUMNS} FROM posts WHERE {where}"
-            " ORDER BY created_at DESC, id LIMIT $3 OFFSET $4",
-            user,
-            published,
+            f" ORDER BY created_at DESC, id {limit}",
+            *values,
             page_size,
             (page - 1) * page_size,
         )
@@ -377,6 +381,140 @@ async def create_post(
         data.views,
         now,
     )
+    return JSONResponse({"data": _post(row)}, status_code=201)
+"""
+)
+
+RAW_SQLITE_APP = (
+    '"""Baseline "raw" on SQLite: FastAPI with aiosqlite connections, hand SQL."""\n'
+    + _COMMON
+    + """
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC
+
+import aiosqlite
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+_COLUMNS = "id, owner_id, title, body, published, views, created_at, updated_at"
+_POOL_SIZE = 5
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    pool: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+    for _ in range(_POOL_SIZE):
+        connection = await aiosqlite.connect(
+            os.environ["BENCH_SQLITE_PATH"], timeout=30, isolation_level=None
+        )
+        connection.row_factory = sqlite3.Row
+        pool.put_nowait(connection)
+    app.state.pool = pool
+    try:
+        yield
+    finally:
+        while not pool.empty():
+            await pool.get_nowait().close()
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@asynccontextmanager
+async def _connection(request: Request) -> AsyncIterator[aiosqlite.Connection]:
+    pool = request.app.state.pool
+    connection = await pool.get()
+    try:
+        yield connection
+    finally:
+        pool.put_nowait(connection)
+
+
+def _stamp(value: str) -> str:
+    return value.replace(" ", "T") + "+00:00"
+
+
+def _post(row: sqlite3.Row) -> dict:
+    return {
+        "id": str(uuid.UUID(row["id"])),
+        "owner_id": row["owner_id"],
+        "title": row["title"],
+        "body": row["body"],
+        "published": bool(row["published"]),
+        "views": row["views"],
+        "created_at": _stamp(row["created_at"]),
+        "updated_at": _stamp(row["updated_at"]),
+    }
+
+
+@app.get("/api/v1/posts/{post_id}")
+async def get_post(post_id: uuid.UUID, request: Request, user: UserDep) -> JSONResponse:
+    async with _connection(request) as connection:
+        cursor = await connection.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE id = ? AND owner_id = ?",
+            (post_id.hex, user),
+        )
+        row = await cursor.fetchone()
+    if row is None:
+        raise HTTPException(404, "Post not found")
+    return JSONResponse({"data": _post(row)})
+
+
+@app.get("/api/v1/posts")
+async def list_posts(
+    request: Request,
+    user: UserDep,
+    page: PageDep = 1,
+    page_size: PageSizeDep = 50,
+    published: bool | None = None,
+) -> JSONResponse:
+    where, values = "owner_id = ?", [user]
+    if published is not None:
+        where += " AND published = ?"
+        values.append(published)
+    async with _connection(request) as connection:
+        cursor = await connection.execute(
+            f"SELECT count(*) FROM posts WHERE {where}", values
+        )
+        (total,) = await cursor.fetchone()
+        cursor = await connection.execute(
+            f"SELECT {_COLUMNS} FROM posts WHERE {where}"
+            " ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            [*values, page_size, (page - 1) * page_size],
+        )
+        rows = await cursor.fetchall()
+    return JSONResponse(
+        {
+            "data": [_post(row) for row in rows],
+            "total": total,
+            "page": page,
+            "page_size": page_size,
+        }
+    )
+
+
+@app.post("/api/v1/posts", status_code=201)
+async def create_post(
+    data: PostCreate, request: Request, user: UserDep
+) -> JSONResponse:
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    row = {
+        "id": uuid.uuid4().hex,
+        "owner_id": user,
+        **data.model_dump(),
+        "created_at": now,
+        "updated_at": now,
+    }
+    async with _connection(request) as connection:
+        await connection.execute(
+            f"INSERT INTO posts ({_COLUMNS}) VALUES"
+            " (:id, :owner_id, :title, :body, :published, :views, :created_at,"
+            " :updated_at)",
+            row,
+        )
     return JSONResponse({"data": _post(row)}, status_code=201)
 """
 )
@@ -803,6 +941,7 @@ def _specs(project: Path, work: Path, db: str, urls: dict[str, str]) -> list[App
         "BENCH_AUDIENCE": dotenv.get("AUTH_AUDIENCE", origin),
         "BENCH_DATABASE_URL": urls["sqlalchemy"],
         "BENCH_PG_DSN": urls.get("asyncpg", ""),
+        "BENCH_SQLITE_PATH": urls.get("sqlite_path", ""),
     }
     baselines = work / "baselines"
     baselines.mkdir()
@@ -820,9 +959,9 @@ def _specs(project: Path, work: Path, db: str, urls: dict[str, str]) -> list[App
         ),
         AppSpec("typical", "typical_app:app", baselines, baseline_env),
     ]
-    if db == "postgresql":
-        (baselines / "raw_app.py").write_text(RAW_APP)
-        specs.append(AppSpec("raw", "raw_app:app", baselines, baseline_env))
+    raw = RAW_APP if db == "postgresql" else RAW_SQLITE_APP
+    (baselines / "raw_app.py").write_text(raw)
+    specs.append(AppSpec("raw", "raw_app:app", baselines, baseline_env))
     return specs
 
 
@@ -837,7 +976,7 @@ def _prepare_database(project: Path, db: str, dsn: str, work: Path) -> dict[str,
     else:
         path = work / "bench.db"
         url = f"sqlite+aiosqlite:///{path}"
-        urls = {"generated": url, "sqlalchemy": url}
+        urls = {"generated": url, "sqlalchemy": url, "sqlite_path": str(path)}
     env = {**os.environ, "DATABASE_URL": urls["generated"], "APP_ENV": "development"}
     _run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
     if db == "postgresql":
@@ -861,8 +1000,6 @@ def _benchmark(args: argparse.Namespace, fastgen: str, work: Path, dsn: str) -> 
         duration=args.duration,
         scripts=scripts,
     )
-    if args.db == "sqlite":
-        print("note: the raw baseline (asyncpg) runs on PostgreSQL only")
     results: dict[Key, list[Result]] = {}
     shapes: dict[str, dict[str, object]] = {}
     for index in range(args.runs):
