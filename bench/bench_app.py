@@ -23,10 +23,15 @@ for ``--runs`` rounds; the report gives per endpoint and concurrency the median
 req/s, p50/p99 latency and the ratios generated/typical and generated/raw. Any
 non-2xx response or socket error is a failure (exit status 1).
 
+The apps run on the interpreter running this script, so use the Python of fastgen's
+dev environment (it has FastAPI, SQLModel, asyncpg, aiosqlite, uvicorn[standard]).
 Needs wrk on PATH (Debian: ``apt-get install wrk``), fastgen on PATH, and for
 PostgreSQL a server that accepts ``--pg-dsn`` (default: trust auth on
 127.0.0.1:5432, database ``test``); a database ``fastgen_bench_<pid>`` is created
 and dropped.
+
+A smoke run: ``python bench/bench_app.py --duration 3 --runs 1``; the default (3
+rounds of 10 s runs at c=16 and c=64) takes about 15 minutes.
 
 Usage: python bench/bench_app.py [--runs N] [--duration S] [--connections 16 64]
                                  [--db postgresql|sqlite] [--pg-dsn DSN]
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import random
@@ -65,6 +71,17 @@ WRITER = "bench-writer"  # POSTs go to another owner: the lists stay at ROWS row
 FIELDS = ["title:str{200}:index", "body:text", "published:bool=false", "views:int=0"]
 APPS = ("generated", "typical", "raw")
 POST_BODY = {"title": "A benchmark post", "body": "Some text. " * 20}
+MODULES = (
+    "alembic",
+    "aiosqlite",
+    "asyncpg",
+    "fastapi",
+    "httptools",
+    "jwt",
+    "sqlmodel",
+    "uvicorn",
+    "uvloop",
+)
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -632,7 +649,10 @@ def _seed_sqlite(path: Path) -> None:
 async def _admin(dsn: str, statement: str) -> None:
     import asyncpg
 
-    connection = await asyncpg.connect(dsn)
+    try:
+        connection = await asyncpg.connect(dsn)
+    except (OSError, asyncpg.PostgresError) as exc:
+        sys.exit(f"cannot connect to PostgreSQL at {dsn} (see --pg-dsn): {exc}")
     try:
         await connection.execute(statement)
     finally:
@@ -1015,6 +1035,16 @@ def _benchmark(args: argparse.Namespace, fastgen: str, work: Path, dsn: str) -> 
     return _report(plan, results)
 
 
+def _check_modules() -> None:
+    """The apps run on this interpreter: it needs their dependencies."""
+    missing = [name for name in MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.exit(
+            f"{sys.executable} lacks {', '.join(missing)}: run this script with the"
+            " Python of fastgen's dev environment (it has the apps' dependencies)"
+        )
+
+
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
     """Turn SIGTERM into SystemExit, so servers and the database are cleaned up."""
     raise SystemExit(128 + signum)
@@ -1039,6 +1069,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.runs < 1 or args.duration < 1:
         parser.error("--runs and --duration must be at least 1")
+    _check_modules()
     fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
     shutil.which("wrk") or sys.exit("wrk is not on PATH (Debian: apt-get install wrk)")
     with tempfile.TemporaryDirectory(prefix="fastgen-bench-") as tmp:
