@@ -31,7 +31,7 @@ PostgreSQL a server that accepts ``--pg-dsn`` (default: trust auth on
 and dropped.
 
 A smoke run: ``python bench/bench_app.py --duration 3 --runs 1``; the default (3
-rounds of 10 s runs at c=16 and c=64) takes about 15 minutes.
+rounds of 10 s runs at c=16 and c=64) takes about 13 minutes.
 
 Usage: python bench/bench_app.py [--runs N] [--duration S] [--connections 16 64]
                                  [--db postgresql|sqlite] [--pg-dsn DSN]
@@ -135,7 +135,7 @@ _AUDIENCE = os.environ["BENCH_AUDIENCE"]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_user(
+async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     """The ``sub`` of a valid EdDSA token signed by a key of the JWKS."""
