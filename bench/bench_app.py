@@ -944,6 +944,7 @@ def _report(plan: Plan, results: dict[Key, list[Result]]) -> bool:
                     if run.failures:
                         ok = False
                         print(f"  FAILED {name}: {run.failures}")
+    print("every response was a 2xx" if ok else "FAILED: see the lines above")
     return ok
 
 
