@@ -19,9 +19,10 @@ Each app runs under uvicorn (one worker, uvloop, httptools, no access log) on a 
 loopback port and is driven by wrk for: GET one post, GET a list page of 50, GET
 ``?published=true&page=3`` and POST (as a second user, so the benchmark user keeps
 exactly 10,000 posts). The apps alternate (generated, typical, raw, generated, ...)
-for ``--runs`` rounds; the report gives per endpoint and concurrency the median
-req/s, p50/p99 latency and the ratios generated/typical and generated/raw. Any
-non-2xx response or socket error is a failure (exit status 1).
+for ``--runs`` rounds (each app is started afresh in every round and each endpoint
+gets a 1 s warm-up before it is measured); the report gives per endpoint and
+concurrency the median req/s, p50/p99 latency and the ratios generated/typical and
+generated/raw. Any non-2xx response or socket error is a failure (exit status 1).
 
 The apps run on the interpreter running this script, so use the Python of fastgen's
 dev environment (it has FastAPI, SQLModel, asyncpg, aiosqlite, uvicorn[standard]).
