@@ -364,7 +364,8 @@ class NestedRoute:
 
     field: FieldView
     path: str
-    #: ``list_`` + this names the route and the service function.
+    #: ``list_`` + this names the route and the service function (``by_<field>``:
+    #: the module says whose rows, and a field's name fits a line beside it).
     name: str
 
     @property
@@ -389,7 +390,7 @@ def nested_routes(names: Names, refs: list[FieldView]) -> list[NestedRoute]:
         if parents[parent.class_name] > 1:
             segment += "-by-" + view.name.replace("_", "-")
         path = f"/{parent.plural_kebab}/{{{parent.snake}_id}}/{segment}"
-        routes.append(NestedRoute(view, path, f"{names.plural_snake}_by_{view.name}"))
+        routes.append(NestedRoute(view, path, f"by_{view.name}"))
     return routes
 
 

@@ -337,6 +337,8 @@ def _context(
         "fields": views,
         "enums": [v for v in views if v.kind.defines_enum],
         "refs": refs,
+        # writes read their row back: the database rounds some values
+        "rereads": any(v.kind.rounded_by_database for v in views),
         "nested": [] if spec.singleton else nested_routes(names, refs),
         "expand_doc": _either([f"`{v.name}`" for v in refs]),
         "expand_pattern": _expand_pattern([v.name for v in refs]),

@@ -169,7 +169,7 @@ def test_add_creates_the_resource_files_and_wires_them(
         "# resources/post.yaml: change that, then run `fastgen sync`.\n"
         "# To edit this file yourself: `fastgen eject Post router`.\n"
     )
-    assert '@router.get(\n    "/posts/{post_id}",' in router
+    assert 'prefix="/posts"' in router
     assert '__tablename__ = "posts"' in (project / "app/posts/models.py").read_text()
 
     manifest = json.loads((project / ".fastgen/manifest.json").read_text())
@@ -237,7 +237,7 @@ def test_resource_names_give_package_table_and_route(
         "service.py",
     ]
     router = (project / f"app/{package}/router.py").read_text()
-    assert f'@router.get(\n    "{prefix}/{{{singular}_id}}",' in router
+    assert f'prefix="{prefix}",' in router
     models = (project / f"app/{package}/models.py").read_text()
     assert f"class {name}(SQLModel, table=True):" in models
     assert f'__tablename__ = "{package}"' in models

@@ -145,8 +145,8 @@ def test_generated_code_is_clean_and_its_suite_passes(
     # among them, the tests of the nested routes and of expand's statement count
     links = (project / "tests" / "test_recipe_ingredients.py").read_text()
     for test in (
-        "test_list_recipe_ingredients_by_recipe",
-        "test_list_recipe_ingredients_by_ingredient",
+        "test_list_by_recipe",
+        "test_list_by_ingredient",
         "test_expand_costs_one_query_per_relation_whatever_the_page_size",
     ):
         assert f"async def {test}(" in links

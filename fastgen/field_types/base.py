@@ -125,6 +125,9 @@ class FieldKind:
     shorthand_target = False
     #: The model module defines a Python enum class for the field.
     defines_enum = False
+    #: The database stores another value than the one written (a decimal rounded to
+    #: its scale), so a write reads its row back for the response.
+    rounded_by_database = False
     #: A plain short string column: changing between such types keeps the values.
     short_text = False
     #: A public resource's ``public_if`` may name the field (true: others see it).

@@ -271,6 +271,7 @@ class FloatKind(_Bounded):
 class DecimalKind(_Bounded):
     type = FieldType.DECIMAL
     model_type = "Decimal"
+    rounded_by_database = True  # "1.5" in a decimal{10,2} is read back as "1.50"
     filterable = True
     rangeable = True
     sortable = True
