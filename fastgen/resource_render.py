@@ -319,6 +319,11 @@ def _context(
             f"Creating, changing and deleting {names.plural_title.lower()} needs "
             f"the {spec.rule.role!r} role (else 403)."
         ),
+        "nested_comment": comment(
+            f"The lists under the rows {names.plural_title.lower()} refer to lie "
+            "outside the prefix: a router of their own declares them, and its routes "
+            "join this one's at the end."
+        ),
         "singleton": spec.singleton,
         "kebab": kebab,
         # The local holding one row: named after the resource unless that makes
