@@ -17,6 +17,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
+A = TypeVar("A")
 B = TypeVar("B")
 
 
@@ -40,25 +41,32 @@ class Worker:
         os.close(job_read)
         os.close(result_write)
 
-    def run(self, job: Callable[..., B], *args: Any) -> B:
-        """``job(*args)``, run by the child once it has imported its modules.
+    def run_alongside(
+        self, first: Callable[[], A], job: Callable[..., B], *args: Any
+    ) -> tuple[A, B]:
+        """``(first(), job(*args))``: ``job`` in the child (once it has imported its
+        modules) while ``first`` runs here.
 
         ``job`` and ``args`` cross to the child by pickle: ``job`` must be a
-        module-level function. An exception it raises is raised here.
+        module-level function. An exception raised by either is raised here,
+        ``first``'s taking precedence.
         """
         if self._pid is None:
-            return job(*args)
+            return first(), job(*args)
         with os.fdopen(self._job_write, "wb") as pipe:
             pickle.dump((job, args), pipe)
-        with os.fdopen(self._result_read, "rb") as pipe:
-            data = pipe.read()
-        self._reap()
+        try:
+            result = first()
+        finally:
+            with os.fdopen(self._result_read, "rb") as pipe:
+                data = pipe.read()
+            self._reap()
         if not data:
             raise RuntimeError("the worker process died without a result")
         ok, value = pickle.loads(data)
         if not ok:
             raise value
-        return cast(B, value)
+        return result, cast(B, value)
 
     def __enter__(self) -> Worker:
         return self
