@@ -65,3 +65,11 @@ def pg_database() -> Iterator[str]:
         yield f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
     finally:
         _pg_execute(PG_ADMIN_DSN, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_database"))
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"

@@ -111,13 +111,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        return str(request.getfixturevalue("pg_database"))
-    return f"sqlite+aiosqlite:///{tmp_path / 'constraints.db'}"
-
-
 def _insert(project: Path, url: str, rows: list[tuple[str, object]]) -> dict[str, str]:
     script = project / "insert_rows.py"
     script.write_text(INSERT_SCRIPT, encoding="utf-8")

@@ -109,14 +109,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "postgres":
-        return str(request.getfixturevalue("pg_database"))
-    return f"sqlite+aiosqlite:///{tmp_path / 'recipes.db'}"
-
-
 def test_generated_code_is_clean_and_its_suite_passes(
     project: Path, database_url: str
 ) -> None:

@@ -204,19 +204,6 @@ def test_generated_suite_passes_on_postgres(
 # (c) ------------------------------------------------------------------------------
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "postgres":
-        return str(request.getfixturevalue("pg_database"))
-    return f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
-
-
 def _table_names(url: str) -> set[str]:
     async def names() -> set[str]:
         engine = create_async_engine(url)

@@ -68,18 +68,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-    ]
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'schemathesis.db'}"
-    return str(request.getfixturevalue("pg_database"))
-
-
 def test_schemathesis_finds_no_failure(project: Path, database_url: str) -> None:
     run(project, "alembic", "upgrade", "head", DATABASE_URL=database_url)
     # alice holds the role the shared Tag's writes need

@@ -696,7 +696,6 @@ EXPECTED: dict[str, dict[str, object]] = {
     "change_types": {"rank": "3", "score": "1.500"},
     "add_enum_value": {"status": "published"},
 }
-DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="module")
@@ -734,13 +733,6 @@ def add_resource(project: Path, spec: ResourceSpec, down_revision: str | None) -
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         (project / path).write_text(text, encoding="utf-8")
     return revision
-
-
-@pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        return str(request.getfixturevalue("pg_database"))
-    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 
 def render_code(spec: ResourceSpec) -> dict[str, str]:
