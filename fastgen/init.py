@@ -81,7 +81,7 @@ from fastgen.errors import FastgenError
 from fastgen.plan import Plan, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.render import format_python, render_template
-from fastgen.templates_dir import project_file
+from fastgen.templates_dir import templates_dir
 from fastgen.wiring import LINE_LENGTH, _nodes_of
 
 ALREADY_INITIALISED = (
@@ -102,6 +102,7 @@ _RUNTIME_DEPENDENCIES = (
     "aiosqlite",
     "email-validator",
 )
+_TEMPLATE = "project/template"
 
 
 @dataclass(frozen=True)
@@ -418,7 +419,7 @@ def _fit_noqa_comments(text: str) -> str:
 
 
 def _template(relative: str) -> str:
-    return project_file(relative)
+    return (templates_dir() / _TEMPLATE / relative).read_text(encoding="utf-8")
 
 
 def _core_package(root: Path, package: str, package_dir: str) -> str:

@@ -11,9 +11,3 @@ def templates_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "templates"
-
-
-def project_file(relative: str) -> str:
-    """A file of the project template as it is (one copier copies verbatim)."""
-    path = templates_dir() / "project" / "template" / relative
-    return path.read_text(encoding="utf-8")
