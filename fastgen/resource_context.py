@@ -454,9 +454,9 @@ class UniqueGroup:
         return [view for view in self.fields if view is not self.varied]
 
 
-def listed(words: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+def listed(words: Sequence[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (or another conjunction: ``a or b``)."""
+    return f" {conjunction} ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
 def unique_groups(spec: ResourceSpec, views: list[FieldView]) -> list[UniqueGroup]:

@@ -14,6 +14,7 @@ from fastgen.resource_context import (
     FieldView,
     Target,
     field_views,
+    listed,
     nested_routes,
     unique_groups,
 )
@@ -345,7 +346,7 @@ def _context(
         # writes read their row back: the database rounds some values
         "rereads": any(v.kind.rounded_by_database for v in views),
         "nested": [] if spec.singleton else nested_routes(names, refs),
-        "expand_doc": _either([f"`{v.name}`" for v in refs]),
+        "expand_doc": listed([f"`{v.name}`" for v in refs], "or"),
         "expand_pattern": _expand_pattern([v.name for v in refs]),
         "checks": [check for v in views for check in v.checks],
         "value_checks": value_checks,
@@ -368,7 +369,7 @@ def _context(
         ),
         "filters": [v for v in views if v.spec.is_filterable],
         "searched": [v for v in views if v.spec.search],
-        "search_columns": _either([v.column for v in views if v.spec.search]),
+        "search_columns": listed([v.column for v in views if v.spec.search], "or"),
         # the Filters schema: filters and ``q`` (a text-only resource has no filter)
         "filter_schema": any(v.spec.is_filterable or v.spec.search for v in views),
         "search_max_length": SEARCH_MAX_LENGTH,
@@ -415,11 +416,6 @@ def _expand_pattern(relations: list[str]) -> str:
     """The pattern of ``?expand=``: relation names, comma-separated."""
     one = "|".join(relations)
     return f"^({one})(,({one}))*$"
-
-
-def _either(words: list[str]) -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
-    return " or ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
 def _invalid_searches(views: list[FieldView]) -> list[tuple[str, str]]:
@@ -580,12 +576,12 @@ def _service_imports(context: dict[str, Any], module: str) -> ImportSet:
         imports.add(_core(context, "errors"), "FieldValidationError")
     if context["access"].owner_writes_only:
         imports.add(_core(context, "errors"), "ForbiddenError")
-    if context["access"].public_if:
+    # visibility with public_if is an OR: the caller's rows and the visible ones
+    rules = [context["access"], *(view.target.rule for view in context["refs"])]
+    if any(rule.public_if for rule in rules):
         imports.add("sqlalchemy", "or_")
     if context["refs"]:
         imports.add(f"{module}.schemas", f"{names.class_name}Expand")
-    if any(view.target.rule.public_if for view in context["refs"]):
-        imports.add("sqlalchemy", "or_")
     for view in context["refs"]:
         target = view.target.names
         imports.add(
