@@ -119,11 +119,9 @@ def _check_resource(
     problems = _file_problems(config, name, record)
     problems += _ejected_problems(name, record)
     problems += _wiring_problems(config, name, record)
-    unchanged = (
-        spec_files[record.spec_file] == record.spec_file_hash
-        and record.fastgen_version == __version__
-        and record.list_index  # else sync has the list's index to migrate
-    )
+    unchanged = spec_files[
+        record.spec_file
+    ] == record.spec_file_hash and _rendered_by_this_version(record)
     if not unchanged:
         problems += _render_problems(config, name, record)
     if any(p.kind == "modified" for p in problems):
@@ -324,7 +322,7 @@ def _render_problems(
                 SYNC,
             )
         ]
-    if record.fastgen_version == __version__ and record.list_index:
+    if _rendered_by_this_version(record):
         return []
     from fastgen.sync import plan_resource_sync
 
@@ -366,3 +364,9 @@ def _attach_diffs(
                 problem.fix,
                 diffs[problem.path],
             )
+
+
+def _rendered_by_this_version(record: ResourceRecord) -> bool:
+    """This fastgen wrote the resource, and its table has the list's index (a
+    record without it is migrated by the next sync)."""
+    return record.fastgen_version == __version__ and record.list_index

@@ -32,8 +32,7 @@ class ProjectConfig:
     own behaviour), so the generated tests check it. ``counts_statements`` says
     the project's conftest has the ``sql_statements`` fixture (a new project's
     does), so the generated tests bound the SQL statements per request. Every
-    module named here is
-    looked up the same way as the app package.
+    module named here is looked up the same way as the app package.
     """
 
     root: Path
