@@ -3,8 +3,11 @@ and the generated projects they run in."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,28 @@ def working_copy(
     shutil.copytree(pristine, root, symlinks=True)
     monkeypatch.chdir(root)
     return root
+
+
+def loaded_by(argv: list[str], cwd: Path, packages: set[str]) -> tuple[list[str], str]:
+    """Which of ``packages`` a fresh process has imported once ``fastgen ARGV``
+    succeeded in ``cwd``, and what the command printed."""
+    code = (
+        "import sys\n"
+        "from fastgen.cli import app\n"
+        "try:\n"
+        f"    app({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        f"print('LOADED', sorted(loaded & set({sorted(packages)!r})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    output, _, loaded = result.stdout.rpartition("LOADED ")
+    return ast.literal_eval(loaded), output

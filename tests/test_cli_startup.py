@@ -6,11 +6,11 @@ What a process imports is what its start-up costs; the figures are measured by
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_results import loaded_by
 
 HEAVY = {"rich", "pydantic", "jinja2", "black", "libcst", "copier", "yaml"}
 
@@ -21,24 +21,6 @@ HEAVY = {"rich", "pydantic", "jinja2", "black", "libcst", "copier", "yaml"}
 def test_help_imports_none_of_the_heavy_libraries(
     argv: list[str], tmp_path: Path
 ) -> None:
-    code = (
-        "import sys\n"
-        "from fastgen.cli import app\n"
-        "try:\n"
-        f"    app({argv!r})\n"
-        "except SystemExit as exc:\n"
-        "    assert exc.code == 0, exc.code\n"
-        "loaded = {m.split('.')[0] for m in sys.modules}\n"
-        f"heavy = sorted(loaded & set({sorted(HEAVY)!r}))\n"
-        "print('HEAVY', heavy)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Usage: " in result.stdout
-    assert "HEAVY []" in result.stdout, result.stdout[-500:]
+    loaded, output = loaded_by(argv, tmp_path, HEAVY)
+    assert "Usage: " in output
+    assert loaded == []
