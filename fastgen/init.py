@@ -562,13 +562,13 @@ def _is_fastgen_conftest(path: Path) -> bool:
     return INSTALL_FUNCTION in path.read_text(encoding="utf-8")
 
 
-_APP_FIXTURE = """\
-        yield create_app(
-            settings,
-            engine=db_engine,
-            token_verifier=TokenVerifier(settings, http_client=jwks_client),
-        )
-"""
+# The template's app fixtures, from the shared application to the client fixture:
+# an adopted project's tests use its own application instead.
+_APP_FIXTURES = (
+    '@pytest.fixture(scope="session")\ndef shared_app(',
+    "@pytest.fixture\nasync def client(",
+)
+_TEMPLATE_APP_IMPORT = "from app.main import create_app, use_backends\n"
 
 
 def _test_files(
@@ -587,22 +587,20 @@ def _test_files(
                 "arguments: pass the ones it needs there"
             )
     fixture = (
-        f"        application = {load}\n"
-        f"        {INSTALL_FUNCTION}(\n"
-        "            application,\n"
-        "            settings,\n"
-        "            engine=db_engine,\n"
-        "            token_verifier=TokenVerifier(settings, http_client=jwks_client),\n"
-        "        )\n"
-        "        yield application\n"
+        "@pytest.fixture\n"
+        "def app(settings: Settings, db_engine: AsyncEngine, verifier: TokenVerifier)"
+        " -> FastAPI:\n"
+        '    """The application, on the test database and the fake JWKS endpoint."""\n'
+        f"    application = {load}\n"
+        f"    {INSTALL_FUNCTION}(application, settings, engine=db_engine,"
+        " token_verifier=verifier)\n"
+        "    return application\n\n\n"
     )
-    if _APP_FIXTURE not in conftest or "from app.main import create_app\n" not in (
-        conftest
-    ):
+    start, end = (conftest.find(marker) for marker in _APP_FIXTURES)
+    if min(start, end) < 0 or _TEMPLATE_APP_IMPORT not in conftest:
         raise AssertionError("the template's conftest changed: update fastgen.init")
-    conftest = conftest.replace(_APP_FIXTURE, fixture).replace(
-        "from app.main import create_app\n",
-        f"from {rewrite.core}.setup import {INSTALL_FUNCTION}\n",
+    conftest = (conftest[:start] + fixture + conftest[end:]).replace(
+        _TEMPLATE_APP_IMPORT, f"from {rewrite.core}.setup import {INSTALL_FUNCTION}\n"
     )
     conftest = _sorted_first_party(conftest, f"import {module} as app_module\n")
     files = {

@@ -34,16 +34,14 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    db_engine = engine or create_engine(settings)
-    verifier = token_verifier or TokenVerifier(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            await verifier.aclose()
-            await db_engine.dispose()
+            await app.state.token_verifier.aclose()
+            await app.state.engine.dispose()
 
     app = FastAPI(
         title=PROJECT_NAME,
@@ -52,15 +50,36 @@ def create_app(
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_query_parameters)],
     )
-    app.state.settings = settings
-    app.state.engine = db_engine
-    app.state.session_factory = create_session_factory(db_engine)
-    app.state.read_session_factory = create_read_session_factory(db_engine)
-    app.state.token_verifier = verifier
+    use_backends(
+        app,
+        settings,
+        engine=engine or create_engine(settings),
+        token_verifier=token_verifier or TokenVerifier(settings),
+    )
     install_error_handlers(app, max_body_size=settings.max_body_size)
     app.add_middleware(RequestIDMiddleware)
     app.include_router(api_router)
     return app
+
+
+def use_backends(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    engine: AsyncEngine,
+    token_verifier: TokenVerifier,
+) -> None:
+    """Point ``app`` at ``settings``, the database of ``engine`` and ``token_verifier``.
+
+    The tests move one application from test database to test database with it:
+    FastAPI prepares every route (its validators and serializers) on an
+    application's first request, work a new application per test would repeat.
+    """
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    app.state.read_session_factory = create_read_session_factory(engine)
+    app.state.token_verifier = token_verifier
 
 
 app = create_app()

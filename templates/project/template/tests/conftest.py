@@ -1,11 +1,14 @@
 """Shared fixtures: the app on an isolated database and a fake better-auth.
 
-Every test gets its own database: a SQLite file by default, or a fresh schema on
-the PostgreSQL server named by ``TEST_DATABASE_URL``. Tokens are signed with a
+Every test starts on an empty database: a SQLite file of its own by default, or
+on the PostgreSQL server named by ``TEST_DATABASE_URL`` a schema the session
+creates once and empties after each test. Tests share one application, pointed
+at each test's database in turn. Tokens are signed with a
 local Ed25519 key whose JWKS is served through ``httpx.MockTransport``, so the
 real JWKS fetching code runs without a network.
 """
 
+import asyncio
 import os
 import time
 import uuid
@@ -26,8 +29,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.core.auth import TokenVerifier
 from app.core.config import Settings
-from app.core.db import create_engine, create_session_factory, normalize_database_url
-from app.main import create_app
+from app.core.db import (
+    DatabaseConfig,
+    create_engine,
+    create_session_factory,
+    normalize_database_url,
+)
+from app.main import create_app, use_backends
 from tests.support import (
     AUTH_URL,
     JWKSServer,
@@ -50,43 +58,89 @@ def jwks_server(signing_key: SigningKey) -> JWKSServer:
     return JWKSServer(keys=[signing_key.public_jwk])
 
 
-@pytest.fixture
-async def db_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An engine on an empty, isolated database with every table created."""
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[tuple[DatabaseConfig, str] | None]:
+    """On the PostgreSQL server named by ``TEST_DATABASE_URL`` (else None): a schema
+    of this session's own with every table, dropped at the end."""
     test_url = os.environ.get("TEST_DATABASE_URL")
     if not test_url:
-        engine = create_engine(
-            make_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-        )
-        async with engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.create_all)
-        yield engine
-        await engine.dispose()
+        yield None
         return
-
     database = normalize_database_url(test_url)
     schema = f"test_{uuid.uuid4().hex}"
+    asyncio.run(_on_server(database, f'CREATE SCHEMA "{schema}"'))
+    try:
+        asyncio.run(_create_tables_in(database, schema))
+        yield database, schema
+    finally:
+        asyncio.run(_on_server(database, f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+async def _on_server(database: DatabaseConfig, statement: str) -> None:
     admin = create_async_engine(
         database.url, connect_args=database.connect_args, poolclass=pool.NullPool
     )
     async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(
+        await connection.execute(text(statement))
+    await admin.dispose()
+
+
+def _schema_engine(database: DatabaseConfig, schema: str) -> AsyncEngine:
+    return create_async_engine(
         database.url,
         connect_args={
             **database.connect_args,
-            "server_settings": {"search_path": schema},
+            # Nothing outlives the session: commits need not wait for the disk.
+            "server_settings": {"search_path": schema, "synchronous_commit": "off"},
         },
     )
+
+
+async def _create_tables_in(database: DatabaseConfig, schema: str) -> None:
+    engine = _schema_engine(database, schema)
+    await _create_tables(engine)
+    await engine.dispose()
+
+
+async def _create_tables(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+
+
+def _without_durability(dbapi_connection: Any, _record: Any) -> None:
+    """A test's SQLite file is thrown away after it: skip the disk syncs and the
+    journal file that make SQLite crash-safe, which cost more than the tests."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous = OFF")
+    cursor.execute("PRAGMA journal_mode = MEMORY")
+    cursor.close()
+
+
+@pytest.fixture
+async def db_engine(
+    tmp_path: Path, postgres_schema: tuple[DatabaseConfig, str] | None
+) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty, isolated database with every table created: a SQLite
+    file of the test's own, or the session's PostgreSQL schema, emptied after the
+    test."""
+    if postgres_schema is None:
+        engine = create_engine(
+            make_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+        )
+        event.listen(engine.sync_engine, "connect", _without_durability)
+        await _create_tables(engine)
+        yield engine
+        await engine.dispose()
+        return
+
+    engine = _schema_engine(*postgres_schema)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.create_all)
         yield engine
     finally:
+        async with engine.begin() as connection:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                await connection.execute(table.delete())
         await engine.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 @pytest.fixture
@@ -135,18 +189,41 @@ def settings(db_engine: AsyncEngine) -> Settings:
 
 
 @pytest.fixture
-async def app(
-    settings: Settings, db_engine: AsyncEngine, jwks_server: JWKSServer
-) -> AsyncIterator[FastAPI]:
-    """The application, on the test database and the fake JWKS endpoint."""
+async def verifier(
+    settings: Settings, jwks_server: JWKSServer
+) -> AsyncIterator[TokenVerifier]:
+    """The token verifier of the app under test, fetching keys from ``jwks_server``."""
     async with httpx.AsyncClient(
         transport=httpx.MockTransport(jwks_server.handle)
     ) as jwks_client:
-        yield create_app(
-            settings,
-            engine=db_engine,
-            token_verifier=TokenVerifier(settings, http_client=jwks_client),
-        )
+        yield TokenVerifier(settings, http_client=jwks_client)
+
+
+@pytest.fixture(scope="session")
+def shared_app() -> FastAPI:
+    """One application for the session: building it is cheap, but FastAPI
+    prepares its routes on its first request, and that costs more than most tests.
+    """
+    return create_app(make_settings())
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest,
+    shared_app: FastAPI,
+    settings: Settings,
+    db_engine: AsyncEngine,
+    verifier: TokenVerifier,
+) -> FastAPI:
+    """The application, on the test database and the fake JWKS endpoint.
+
+    Tests marked ``new_app`` (they add routes) get a new application, so their
+    routes do not outlive them; the others share one.
+    """
+    if request.node.get_closest_marker("new_app"):
+        return create_app(settings, engine=db_engine, token_verifier=verifier)
+    use_backends(shared_app, settings, engine=db_engine, token_verifier=verifier)
+    return shared_app
 
 
 @pytest.fixture

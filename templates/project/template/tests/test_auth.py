@@ -21,6 +21,8 @@ from tests.support import (
     new_signing_key,
 )
 
+pytestmark = pytest.mark.new_app  # the fixtures below add routes to the app
+
 
 @pytest.fixture(autouse=True)
 def protected_route(app: FastAPI) -> None:

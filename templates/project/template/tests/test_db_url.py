@@ -1,8 +1,10 @@
 """Translation of database URLs for the async drivers."""
 
 import pytest
+from sqlalchemy.pool import QueuePool
 
-from app.core.db import normalize_database_url
+from app.core.db import create_engine, normalize_database_url
+from tests.support import make_settings
 
 POSTGRES_ENGINE_KWARGS = {"pool_recycle": 240}
 
@@ -89,3 +91,18 @@ def test_sqlite_urls_use_aiosqlite(raw: str, expected: str) -> None:
 def test_unsupported_urls_are_rejected(raw: str) -> None:
     with pytest.raises(ValueError, match="Unsupported"):
         normalize_database_url(raw)
+
+
+async def test_postgres_pool_is_sized_by_the_settings() -> None:
+    engine = create_engine(
+        make_settings(
+            database_url="postgresql://u:p@db.example.com/app",
+            database_pool_size=7,
+            database_max_overflow=3,
+        )
+    )
+    pool = engine.sync_engine.pool
+
+    assert isinstance(pool, QueuePool)
+    assert pool.size() == 7
+    await engine.dispose()

@@ -17,6 +17,8 @@ from app.core.errors import (
     NotFoundError,
 )
 
+pytestmark = pytest.mark.new_app  # the fixtures below add routes to the app
+
 
 class Payload(BaseModel):
     title: str = Field(max_length=5)

@@ -7,6 +7,8 @@ import pytest
 from fastapi import FastAPI, Query
 from pydantic import BaseModel
 
+pytestmark = pytest.mark.new_app  # the fixtures below add routes to the app
+
 
 class Filters(BaseModel):
     color: str | None = None

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     allow_sqlite_in_production: bool = False
     #: A pooled PostgreSQL connection idle longer than this is pinged before use.
     database_idle_check_seconds: float = Field(default=10.0, ge=0)
+    #: PostgreSQL connections kept open, and how many more may open under load
+    #: (closed again when returned).
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     max_body_size: int = Field(default=1_048_576, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

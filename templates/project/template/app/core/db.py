@@ -158,8 +158,21 @@ def check_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the async engine for ``settings.database_url``."""
     config = normalize_database_url(settings.database_url)
+    # A connection opened for a request that finds the pool empty costs far more
+    # than the request: the pool is sized for the requests a worker serves at once.
+    pool_sizes: dict[str, int] = (
+        {}
+        if config.is_sqlite
+        else {
+            "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow,
+        }
+    )
     engine = create_async_engine(
-        config.url, connect_args=config.connect_args, **config.engine_kwargs
+        config.url,
+        connect_args=config.connect_args,
+        **config.engine_kwargs,
+        **pool_sizes,
     )
     if config.is_sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
