@@ -17,13 +17,19 @@ import httpx
 
 # Settings of the outer shell must not leak into the generated project's runs.
 _PROJECT_ENV_NAMES = ("DATABASE_URL", "TEST_DATABASE_URL", "APP_ENV", "AUTH_JWKS_URL")
+# Generated projects type-check against the same installed packages: one mypy
+# cache per test worker spares re-analysing them in every project (mypy checks a
+# project's own modules again whenever they differ from the cached ones).
+_MYPY_CACHE = Path(tempfile.gettempdir()) / (
+    f"fastgen-tests-mypy-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 
 
 def project_env(**overrides: str) -> dict[str, str]:
     """The environment for a subprocess inside a generated project."""
     env = {k: v for k, v in os.environ.items() if k not in _PROJECT_ENV_NAMES}
     env.pop("PYTHONPATH", None)
-    return env | overrides
+    return env | {"MYPY_CACHE_DIR": str(_MYPY_CACHE)} | overrides
 
 
 def run(
