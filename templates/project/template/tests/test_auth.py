@@ -99,6 +99,37 @@ async def test_keys_are_cached(
     assert jwks_server.requests == 1
 
 
+async def test_a_verified_token_is_not_checked_again(
+    verifier: TokenVerifier,
+    token_factory: TokenFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = token_factory()
+    claims = await verifier.verify(token)
+
+    def no_second_check(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the token was decoded again")
+
+    monkeypatch.setattr(jwt, "decode", no_second_check)
+
+    assert await verifier.verify(token) == claims
+
+
+async def test_a_remembered_token_still_expires(
+    verifier: TokenVerifier,
+    token_factory: TokenFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = token_factory()
+    await verifier.verify(token)
+    an_hour_later = time.time() + 3600
+
+    with monkeypatch.context() as patch:
+        patch.setattr(time, "time", lambda: an_hour_later)
+        with pytest.raises(UnauthorizedError, match="Token has expired"):
+            await verifier.verify(token)
+
+
 async def test_missing_token(client: httpx.AsyncClient) -> None:
     assert_unauthorized(await client.get("/test/me"))
 
