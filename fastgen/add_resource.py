@@ -237,7 +237,9 @@ def _plan_resources(
     manifest = load_manifest(root)
     layout = project_layout(config)
     targets = targets_of(project_specs)
-    state = _PlanState(config, read_revisions(root, config.versions_dir))
+    state = _PlanState(
+        config, read_revisions(root, config.versions_dir, manifest.written_hashes())
+    )
     records = dict(manifest.resources)
     retired = [_Retired(records.pop(old), old, config.versions_dir) for old in renamed]
     state.project_specs = project_specs

@@ -18,7 +18,6 @@ from fastgen.errors import FastgenError
 from fastgen.manifest import (
     BASES_PATH,
     MANIFEST_PATH,
-    Manifest,
     ResourceRecord,
     load_manifest,
 )
@@ -67,10 +66,11 @@ def check_project(config: ProjectConfig) -> CheckReport:
     spec_files = _spec_file_hashes(root)
     report = CheckReport(resources=len(manifest.resources))
     recorded = {record.spec_file for record in manifest.resources.values()}
+    wiring = _WiringFiles(root)
     for name, record in sorted(manifest.resources.items()):
-        report.problems += _check_resource(config, manifest, name, record, spec_files)
+        report.problems += _check_resource(config, name, record, spec_files, wiring)
     if manifest.resources:
-        report.problems += _chain_problems(config)
+        report.problems += _chain_problems(config, manifest.written_hashes())
     for path in sorted(set(spec_files) - recorded):
         from fastgen.spec import load_spec_file
 
@@ -101,10 +101,10 @@ def _file_hash(path: Path) -> str:
 
 def _check_resource(
     config: ProjectConfig,
-    manifest: Manifest,
     name: str,
     record: ResourceRecord,
     spec_files: dict[str, str],
+    wiring: _WiringFiles,
 ) -> list[Problem]:
     if record.spec_file not in spec_files:
         return [
@@ -118,7 +118,7 @@ def _check_resource(
         ]
     problems = _file_problems(config, name, record)
     problems += _ejected_problems(name, record)
-    problems += _wiring_problems(config, name, record)
+    problems += _wiring_problems(config, name, record, wiring)
     unchanged = spec_files[
         record.spec_file
     ] == record.spec_file_hash and _rendered_by_this_version(record)
@@ -192,12 +192,12 @@ def _ejected_problems(name: str, record: ResourceRecord) -> list[Problem]:
     return problems
 
 
-def _chain_problems(config: ProjectConfig) -> list[Problem]:
+def _chain_problems(config: ProjectConfig, written: dict[str, str]) -> list[Problem]:
     """The revision history must be one unbroken chain with a single head."""
     from fastgen.migrations import broken_links, heads, read_revisions
 
     versions = config.versions_dir
-    revisions = read_revisions(config.root, versions)
+    revisions = read_revisions(config.root, versions, written)
     problems = [
         Problem(
             "migrations",
@@ -233,18 +233,16 @@ def _part_of(path: str) -> str | None:
 
 
 def _wiring_problems(
-    config: ProjectConfig, name: str, record: ResourceRecord
+    config: ProjectConfig, name: str, record: ResourceRecord, wiring: _WiringFiles
 ) -> list[Problem]:
     names = Names.from_name(name)
     package = f"{config.app_package}.{names.plural_snake}"
     router_module = (record.router or config.api_router).partition(":")[0]
     router_path = config.module_path(router_module)  # src layouts too
     models_path = config.module_path(config.models_module)
-    router_source = _read(config.root / router_path)
-    models_source = _read(config.root / models_path)
     problems = []
-    if not _router_wired(
-        router_source, f"{package}.router", f"{names.plural_snake}_router"
+    if not wiring.of(router_path).router_wired(
+        f"{package}.router", f"{names.plural_snake}_router"
     ):
         problems.append(
             Problem(
@@ -255,7 +253,9 @@ def _wiring_problems(
                 SYNC,
             )
         )
-    if not _model_registered(models_source, f"{package}.models", names.class_name):
+    if not wiring.of(models_path).model_registered(
+        f"{package}.models", names.class_name
+    ):
         problems.append(
             Problem(
                 name,
@@ -268,6 +268,60 @@ def _wiring_problems(
     return problems
 
 
+class _WiringFiles:
+    """The modules resources are wired into, each read and scanned once however
+    many resources are checked."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._modules: dict[str, _WiredModule] = {}
+
+    def of(self, path: str) -> _WiredModule:
+        if path not in self._modules:
+            self._modules[path] = _WiredModule(_read(self._root / path))
+        return self._modules[path]
+
+
+#: The usual shapes of wiring: ``from M import router as A``, ``.include_router(A``
+#: and ``from M import A, B``.
+_ROUTER_IMPORT = re.compile(r"^from (\S+) import router as (\w+)", re.M)
+_INCLUDE = re.compile(r"\.include_router\(\s*(\w+)")
+_FROM_IMPORT = re.compile(r"^from (\S+) import ([^\n]*)", re.M)
+
+
+class _WiredModule:
+    """A module's text, with the wiring in the usual shapes found in it; libcst
+    only reads it when a resource is not wired in one of those shapes."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._routers = set(_ROUTER_IMPORT.findall(source))
+        self._included = set(_INCLUDE.findall(source))
+        self._imported: dict[str, set[str]] = {}
+        for module, names in _FROM_IMPORT.findall(source):
+            self._imported.setdefault(module, set()).update(re.findall(r"\w+", names))
+
+    def router_wired(self, module: str, alias: str) -> bool:
+        if (module, alias) in self._routers and alias in self._included:
+            return True
+        from fastgen.wiring import has_router_wiring
+
+        try:
+            return has_router_wiring(self.source, module=module, alias=alias)
+        except Exception:  # an unparsable file is reported as unwired
+            return False
+
+    def model_registered(self, module: str, name: str) -> bool:
+        if name in self._imported.get(module, ()):
+            return True
+        from fastgen.wiring import has_model_registration
+
+        try:
+            return has_model_registration(self.source, module=module, name=name)
+        except Exception:  # an unparsable file is reported as unwired
+            return False
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -277,32 +331,6 @@ def _read(path: Path) -> str:
         raise FastgenError(
             f"cannot read {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from exc
-
-
-def _router_wired(source: str, module: str, alias: str) -> bool:
-    """A textual test first; libcst only when the text is not the usual shape."""
-    plain = re.search(
-        rf"^from {re.escape(module)} import router as {alias}\b", source, re.M
-    ) and re.search(rf"\.include_router\(\s*{alias}\b", source)
-    if plain:
-        return True
-    from fastgen.wiring import has_router_wiring
-
-    try:
-        return has_router_wiring(source, module=module, alias=alias)
-    except Exception:  # an unparsable file is reported as unwired
-        return False
-
-
-def _model_registered(source: str, module: str, name: str) -> bool:
-    if re.search(rf"^from {re.escape(module)} import [^\n]*\b{name}\b", source, re.M):
-        return True
-    from fastgen.wiring import has_model_registration
-
-    try:
-        return has_model_registration(source, module=module, name=name)
-    except Exception:  # an unparsable file is reported as unwired
-        return False
 
 
 def _render_problems(

@@ -264,6 +264,24 @@ def test_check_reports_a_broken_migration_chain(cli: CliRunner, project: Path) -
     )
 
 
+def test_check_reads_the_ids_of_an_edited_migration(
+    cli: CliRunner, project: Path
+) -> None:
+    """A revision fastgen wrote is read by its known shape only while unedited."""
+    migration = _posts_migration(project)
+    text = migration.read_text()
+    edited = re.sub(
+        r'^down_revision: str \| None = "\w+"',
+        'down_revision: str | None = "gone"',
+        text,
+        flags=re.M,
+    )
+    assert edited != text
+    migration.write_text(edited)
+    path = migration.relative_to(project).as_posix()
+    assert ("migrations", "chain-broken", path) in _kinds(cli)
+
+
 def test_check_reports_several_heads(cli: CliRunner, project: Path) -> None:
     head = _posts_migration(project)
     down = re.search(r'^down_revision: str \| None = "(\w+)"', head.read_text(), re.M)
