@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastgen import __version__
+from fastgen.cached_wiring import NotCached, edit
 from fastgen.errors import FastgenError
 from fastgen.field_types import on_delete_sql
 from fastgen.hand_edits import (
@@ -42,7 +43,7 @@ from fastgen.migrations import (
 from fastgen.parallel import Worker
 from fastgen.plan import Plan, content_hash, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
-from fastgen.render import format_python_files
+from fastgen.render import format_python_files, formatted_from_cache
 from fastgen.resource_context import Target, targets_of
 from fastgen.resource_render import (
     Layout,
@@ -206,29 +207,6 @@ def plan_resources(
     maps old resource names to the new names ``specs`` use: the old resource's
     files, spec, wiring and record go, and a revision renames its table.
     """
-    # wiring imports libcst, formatting black: a worker imports both meanwhile
-    with Worker("fastgen.wiring", "black") as worker:
-        return _plan_resources(
-            worker,
-            config,
-            specs,
-            router=router,
-            policy=policy,
-            write_specs=write_specs,
-            renamed=renamed,
-        )
-
-
-def _plan_resources(
-    worker: Worker,
-    config: ProjectConfig,
-    specs: list[ResourceSpec],
-    *,
-    router: str | None = None,
-    policy: EditPolicy = DEFAULT_POLICY,
-    write_specs: bool = False,
-    renamed: Mapping[str, str] | None = None,
-) -> ResourcesPlan:
     root = config.root
     renamed = renamed or {}
     on_disk = {n: found for n, found in spec_files(root).items() if n not in renamed}
@@ -276,18 +254,29 @@ def _plan_resources(
             )
         )
     state.retired = [(old.spec, old.record.router) for old in retired]
-    ours, theirs = _share_formatting(
-        {path: text for item in rendered for path, text in item.files.items()}
-    )
-    formatted, (state.wiring, formatted_there) = worker.run_alongside(
-        lambda: format_python_files(ours),
-        _wired_and_formatted,
-        state.config,
-        state.retired,
-        [(item.spec, item.router) for item in rendered],
-        theirs,
-    )
-    formatted |= formatted_there
+    routers = [(item.spec, item.router) for item in rendered]
+    files = {path: text for item in rendered for path, text in item.files.items()}
+    formatted = formatted_from_cache(files)
+    try:  # a re-run: wiring and formatting may all be known without libcst, black
+        state.wiring = _wiring(config, state.retired, routers, compute=False)
+        known = len(formatted) == len(files)
+    except NotCached:
+        known = False
+    if not known:
+        ours, theirs = _share_formatting(
+            {path: text for path, text in files.items() if path not in formatted}
+        )
+        # wiring imports libcst, formatting black: a worker imports both meanwhile
+        with Worker("fastgen.wiring", "black") as worker:
+            done_here, (state.wiring, done_there) = worker.run_alongside(
+                lambda: format_python_files(ours),
+                _wired_and_formatted,
+                config,
+                state.retired,
+                routers,
+                theirs,
+            )
+        formatted |= done_here | done_there
     bases = load_bases(root)
     recorded = manifest.written_hashes()
     in_place: set[str] = set()
@@ -629,14 +618,28 @@ def _wired_and_formatted(
     routers: list[tuple[ResourceSpec, str]],
     files: dict[str, str],
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """The worker's job: the wiring files, with every retired resource unwired and
-    every resource's router and model added, and ``files`` black-formatted."""
+    """The worker's job: the wiring files (see :func:`_wiring`), and ``files``
+    black-formatted."""
+    return _wiring(config, retired, routers), format_python_files(files)
+
+
+def _wiring(
+    config: ProjectConfig,
+    retired: list[tuple[ResourceSpec, str]],
+    routers: list[tuple[ResourceSpec, str]],
+    *,
+    compute: bool = True,
+) -> dict[str, str]:
+    """The wiring files, with every retired resource unwired and every resource's
+    router and model added."""
     wiring: dict[str, str] = {}
     for spec, router in retired:
-        wiring |= unwiring_edits(config, spec, router or None, sources=wiring)
+        wiring |= unwiring_edits(
+            config, spec, router or None, sources=wiring, compute=compute
+        )
     for spec, router in routers:
-        wiring |= _wiring_edits(config, spec, router, sources=wiring)
-    return wiring, format_python_files(files)
+        wiring |= _wiring_edits(config, spec, router, sources=wiring, compute=compute)
+    return wiring
 
 
 def writable_spec(spec_file: str) -> str:
@@ -737,13 +740,14 @@ def _wiring_edits(
     router: str | None,
     *,
     sources: dict[str, str],
+    compute: bool = True,
 ) -> dict[str, str]:
     """The router and models modules with ``spec`` wired in.
 
     ``sources`` holds files already edited in this plan, read instead of the disk.
+    Without ``compute``, only edits made before are used (see
+    :func:`fastgen.cached_wiring.edit`).
     """
-    from fastgen.wiring import register_model, wire_router
-
     at = _WiringTargets.of(config, spec, router)
     api_path, models_path = at.router.path, at.models_path
     api_source = sources.get(api_path) or _read_source(
@@ -753,15 +757,19 @@ def _wiring_edits(
         config.root, models_path, "models_module"
     )
     return {
-        api_path: wire_router(
+        api_path: edit(
+            "wire_router",
             api_source,
+            compute=compute,
             module=f"{at.package}.router",
             alias=f"{spec.names.plural_snake}_router",
             target=at.router.attribute,
             path=api_path,
         ),
-        models_path: register_model(
+        models_path: edit(
+            "register_model",
             models_source,
+            compute=compute,
             module=f"{at.package}.models",
             name=spec.names.class_name,
             path=models_path,
@@ -775,25 +783,31 @@ def unwiring_edits(
     router: str | None,
     *,
     sources: dict[str, str],
+    compute: bool = True,
 ) -> dict[str, str]:
     """The router and models modules without ``spec``'s router and model (a file
     that is gone has nothing to unwire).
 
     ``sources`` holds files already edited in this plan, read instead of the disk.
+    Without ``compute``, only edits made before are used.
     """
-    from fastgen.wiring import unregister_model, unwire_router
-
     at = _WiringTargets.of(config, spec, router)
     files = {}
     api_source = sources.get(at.router.path) or read_exact(config.root / at.router.path)
     if api_source is not None:
-        files[at.router.path] = unwire_router(api_source, module=f"{at.package}.router")
+        files[at.router.path] = edit(
+            "unwire_router", api_source, compute=compute, module=f"{at.package}.router"
+        )
     models_source = sources.get(at.models_path) or read_exact(
         config.root / at.models_path
     )
     if models_source is not None:
-        files[at.models_path] = unregister_model(
-            models_source, module=f"{at.package}.models", name=spec.names.class_name
+        files[at.models_path] = edit(
+            "unregister_model",
+            models_source,
+            compute=compute,
+            module=f"{at.package}.models",
+            name=spec.names.class_name,
         )
     return files
 
