@@ -9,6 +9,7 @@ whether a new fastgen version would write something different.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -51,6 +52,14 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def summary(self) -> str:
+        """The one line a check without problems prints."""
+        return (
+            f"fastgen check: {self.resources} resource(s), generated code matches "
+            "the specs."
+        )
+
     def as_json(self) -> dict[str, object]:
         return {
             "ok": self.ok,
@@ -66,7 +75,7 @@ def check_project(config: ProjectConfig) -> CheckReport:
     spec_files = _spec_file_hashes(root)
     report = CheckReport(resources=len(manifest.resources))
     recorded = {record.spec_file for record in manifest.resources.values()}
-    wiring = _WiringFiles(root)
+    wiring = _WiringFiles(config)
     for name, record in sorted(manifest.resources.items()):
         report.problems += _check_resource(config, name, record, spec_files, wiring)
     if manifest.resources:
@@ -95,8 +104,9 @@ def _spec_file_hashes(root: Path) -> dict[str, str]:
     }
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _file_hash(path: str | Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 def _check_resource(
@@ -132,14 +142,14 @@ def _check_resource(
 def _file_problems(
     config: ProjectConfig, name: str, record: ResourceRecord
 ) -> list[Problem]:
-    root = config.root
+    root = str(config.root)  # plain strings: pathlib costs more than the hashing
     problems = []
     for path, digest in sorted(record.files.items()):
-        target = root / path
+        target = os.path.join(root, path)
         if path == record.spec_file:
             continue  # the spec is the user's to edit
         if config.is_migration(path):
-            if not target.is_file():
+            if not os.path.isfile(target):
                 problems.append(
                     Problem(
                         name,
@@ -151,7 +161,7 @@ def _file_problems(
                     )
                 )
             continue  # once written, a migration is the user's to edit
-        if not target.is_file():
+        if not os.path.isfile(target):
             problems.append(
                 Problem(
                     name, "missing", path, f"generated file {path} is missing", SYNC
@@ -238,12 +248,10 @@ def _wiring_problems(
     names = Names.from_name(name)
     package = f"{config.app_package}.{names.plural_snake}"
     router_module = (record.router or config.api_router).partition(":")[0]
-    router_path = config.module_path(router_module)  # src layouts too
-    models_path = config.module_path(config.models_module)
+    router_path, router = wiring.of(router_module)
+    models_path, models = wiring.of(config.models_module)
     problems = []
-    if not wiring.of(router_path).router_wired(
-        f"{package}.router", f"{names.plural_snake}_router"
-    ):
+    if not router.router_wired(f"{package}.router", f"{names.plural_snake}_router"):
         problems.append(
             Problem(
                 name,
@@ -253,9 +261,7 @@ def _wiring_problems(
                 SYNC,
             )
         )
-    if not wiring.of(models_path).model_registered(
-        f"{package}.models", names.class_name
-    ):
+    if not models.model_registered(f"{package}.models", names.class_name):
         problems.append(
             Problem(
                 name,
@@ -272,14 +278,17 @@ class _WiringFiles:
     """The modules resources are wired into, each read and scanned once however
     many resources are checked."""
 
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._modules: dict[str, _WiredModule] = {}
+    def __init__(self, config: ProjectConfig) -> None:
+        self._config = config
+        self._modules: dict[str, tuple[str, _WiredModule]] = {}
 
-    def of(self, path: str) -> _WiredModule:
-        if path not in self._modules:
-            self._modules[path] = _WiredModule(_read(self._root / path))
-        return self._modules[path]
+    def of(self, dotted: str) -> tuple[str, _WiredModule]:
+        """The file of module ``dotted`` (src layouts too), and its wiring."""
+        if dotted not in self._modules:
+            path = self._config.module_path(dotted)
+            source = _read(self._config.root / path)
+            self._modules[dotted] = path, _WiredModule(source)
+        return self._modules[dotted]
 
 
 #: The usual shapes of wiring: ``from M import router as A``, ``.include_router(A``

@@ -94,13 +94,7 @@ def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
 
 
 def show_check(console: Console, report: CheckReport) -> None:
-    """One summary line when all is well; otherwise each problem, its fix, diffs."""
-    if report.ok:
-        console.print(
-            f"fastgen check: {report.resources} resource(s), generated code matches "
-            "the specs."
-        )
-        return
+    """Each problem check found, its fix and diff, and how many there are."""
     for problem in report.problems:
         console.print(
             f"[bold red]✗[/bold red] [bold]{escape(problem.resource)}[/bold] "
