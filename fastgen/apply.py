@@ -20,7 +20,6 @@ import fcntl
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import sys
 import time
@@ -415,7 +414,7 @@ def _prepare(root: Path, plan: Plan) -> _Journal:
                     dirs.append(name)
         mode = target.stat().st_mode & 0o7777 if change.old is not None else None
         stem = target.name[:200]
-        temp = target.with_name(f".{stem}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        temp = target.with_name(f".{stem}.{_random_hex()}{TEMP_SUFFIX}")
         entries.append(
             _Entry(
                 path=change.path,
@@ -458,7 +457,7 @@ def _write_journal(root: Path, journal: _Journal) -> None:
     fastgen_dir = root / FASTGEN_DIR
     if fastgen_dir.is_symlink() or (fastgen_dir.exists() and not fastgen_dir.is_dir()):
         raise FastgenError(f"{FASTGEN_DIR} must be a directory, not a link or file")
-    temp = fastgen_dir / f"journal.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    temp = fastgen_dir / f"journal.{_random_hex()}{TEMP_SUFFIX}"
     try:
         fastgen_dir.mkdir(exist_ok=True)
         _create_exclusive(temp, journal.dump(), None)
@@ -471,6 +470,11 @@ def _write_journal(root: Path, journal: _Journal) -> None:
             f"could not write {JOURNAL_PATH}: {exc.strerror or exc}; nothing was "
             "changed"
         ) from exc
+
+
+def _random_hex() -> str:
+    """What ``secrets.token_hex(4)`` gives, without importing random and hmac."""
+    return os.urandom(4).hex()
 
 
 def _create_exclusive(path: Path, data: bytes, mode: int | None) -> None:
@@ -495,7 +499,7 @@ def _create_exclusive(path: Path, data: bytes, mode: int | None) -> None:
 
 
 def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
-    temp = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    temp = target.with_name(f".{target.name[:200]}.{_random_hex()}{TEMP_SUFFIX}")
     _create_exclusive(temp, data, mode)
     try:
         os.replace(temp, target)

@@ -9,6 +9,7 @@ whether a new fastgen version would write something different.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,7 +19,6 @@ from fastgen.errors import FastgenError
 from fastgen.manifest import (
     BASES_PATH,
     MANIFEST_PATH,
-    Manifest,
     ResourceRecord,
     load_manifest,
 )
@@ -52,6 +52,14 @@ class CheckReport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def summary(self) -> str:
+        """The one line a check without problems prints."""
+        return (
+            f"fastgen check: {self.resources} resource(s), generated code matches "
+            "the specs."
+        )
+
     def as_json(self) -> dict[str, object]:
         return {
             "ok": self.ok,
@@ -67,10 +75,11 @@ def check_project(config: ProjectConfig) -> CheckReport:
     spec_files = _spec_file_hashes(root)
     report = CheckReport(resources=len(manifest.resources))
     recorded = {record.spec_file for record in manifest.resources.values()}
+    wiring = _WiringFiles(config)
     for name, record in sorted(manifest.resources.items()):
-        report.problems += _check_resource(config, manifest, name, record, spec_files)
+        report.problems += _check_resource(config, name, record, spec_files, wiring)
     if manifest.resources:
-        report.problems += _chain_problems(config)
+        report.problems += _chain_problems(config, manifest.written_hashes())
     for path in sorted(set(spec_files) - recorded):
         from fastgen.spec import load_spec_file
 
@@ -95,16 +104,17 @@ def _spec_file_hashes(root: Path) -> dict[str, str]:
     }
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _file_hash(path: str | Path) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 def _check_resource(
     config: ProjectConfig,
-    manifest: Manifest,
     name: str,
     record: ResourceRecord,
     spec_files: dict[str, str],
+    wiring: _WiringFiles,
 ) -> list[Problem]:
     if record.spec_file not in spec_files:
         return [
@@ -118,7 +128,7 @@ def _check_resource(
         ]
     problems = _file_problems(config, name, record)
     problems += _ejected_problems(name, record)
-    problems += _wiring_problems(config, name, record)
+    problems += _wiring_problems(config, name, record, wiring)
     unchanged = spec_files[
         record.spec_file
     ] == record.spec_file_hash and _rendered_by_this_version(record)
@@ -132,14 +142,14 @@ def _check_resource(
 def _file_problems(
     config: ProjectConfig, name: str, record: ResourceRecord
 ) -> list[Problem]:
-    root = config.root
+    root = str(config.root)  # plain strings: pathlib costs more than the hashing
     problems = []
     for path, digest in sorted(record.files.items()):
-        target = root / path
+        target = os.path.join(root, path)
         if path == record.spec_file:
             continue  # the spec is the user's to edit
         if config.is_migration(path):
-            if not target.is_file():
+            if not os.path.isfile(target):
                 problems.append(
                     Problem(
                         name,
@@ -151,7 +161,7 @@ def _file_problems(
                     )
                 )
             continue  # once written, a migration is the user's to edit
-        if not target.is_file():
+        if not os.path.isfile(target):
             problems.append(
                 Problem(
                     name, "missing", path, f"generated file {path} is missing", SYNC
@@ -192,12 +202,12 @@ def _ejected_problems(name: str, record: ResourceRecord) -> list[Problem]:
     return problems
 
 
-def _chain_problems(config: ProjectConfig) -> list[Problem]:
+def _chain_problems(config: ProjectConfig, written: dict[str, str]) -> list[Problem]:
     """The revision history must be one unbroken chain with a single head."""
     from fastgen.migrations import broken_links, heads, read_revisions
 
     versions = config.versions_dir
-    revisions = read_revisions(config.root, versions)
+    revisions = read_revisions(config.root, versions, written)
     problems = [
         Problem(
             "migrations",
@@ -233,19 +243,15 @@ def _part_of(path: str) -> str | None:
 
 
 def _wiring_problems(
-    config: ProjectConfig, name: str, record: ResourceRecord
+    config: ProjectConfig, name: str, record: ResourceRecord, wiring: _WiringFiles
 ) -> list[Problem]:
     names = Names.from_name(name)
     package = f"{config.app_package}.{names.plural_snake}"
     router_module = (record.router or config.api_router).partition(":")[0]
-    router_path = config.module_path(router_module)  # src layouts too
-    models_path = config.module_path(config.models_module)
-    router_source = _read(config.root / router_path)
-    models_source = _read(config.root / models_path)
+    router_path, router = wiring.of(router_module)
+    models_path, models = wiring.of(config.models_module)
     problems = []
-    if not _router_wired(
-        router_source, f"{package}.router", f"{names.plural_snake}_router"
-    ):
+    if not router.router_wired(f"{package}.router", f"{names.plural_snake}_router"):
         problems.append(
             Problem(
                 name,
@@ -255,7 +261,7 @@ def _wiring_problems(
                 SYNC,
             )
         )
-    if not _model_registered(models_source, f"{package}.models", names.class_name):
+    if not models.model_registered(f"{package}.models", names.class_name):
         problems.append(
             Problem(
                 name,
@@ -268,6 +274,63 @@ def _wiring_problems(
     return problems
 
 
+class _WiringFiles:
+    """The modules resources are wired into, each read and scanned once however
+    many resources are checked."""
+
+    def __init__(self, config: ProjectConfig) -> None:
+        self._config = config
+        self._modules: dict[str, tuple[str, _WiredModule]] = {}
+
+    def of(self, dotted: str) -> tuple[str, _WiredModule]:
+        """The file of module ``dotted`` (src layouts too), and its wiring."""
+        if dotted not in self._modules:
+            path = self._config.module_path(dotted)
+            source = _read(self._config.root / path)
+            self._modules[dotted] = path, _WiredModule(source)
+        return self._modules[dotted]
+
+
+#: The usual shapes of wiring: ``from M import router as A``, ``.include_router(A``
+#: and ``from M import A, B``.
+_ROUTER_IMPORT = re.compile(r"^from (\S+) import router as (\w+)", re.M)
+_INCLUDE = re.compile(r"\.include_router\(\s*(\w+)")
+_FROM_IMPORT = re.compile(r"^from (\S+) import ([^\n]*)", re.M)
+
+
+class _WiredModule:
+    """A module's text, with the wiring in the usual shapes found in it; libcst
+    only reads it when a resource is not wired in one of those shapes."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._routers = set(_ROUTER_IMPORT.findall(source))
+        self._included = set(_INCLUDE.findall(source))
+        self._imported: dict[str, set[str]] = {}
+        for module, names in _FROM_IMPORT.findall(source):
+            self._imported.setdefault(module, set()).update(re.findall(r"\w+", names))
+
+    def router_wired(self, module: str, alias: str) -> bool:
+        if (module, alias) in self._routers and alias in self._included:
+            return True
+        from fastgen.wiring import has_router_wiring
+
+        try:
+            return has_router_wiring(self.source, module=module, alias=alias)
+        except Exception:  # an unparsable file is reported as unwired
+            return False
+
+    def model_registered(self, module: str, name: str) -> bool:
+        if name in self._imported.get(module, ()):
+            return True
+        from fastgen.wiring import has_model_registration
+
+        try:
+            return has_model_registration(self.source, module=module, name=name)
+        except Exception:  # an unparsable file is reported as unwired
+            return False
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -277,32 +340,6 @@ def _read(path: Path) -> str:
         raise FastgenError(
             f"cannot read {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from exc
-
-
-def _router_wired(source: str, module: str, alias: str) -> bool:
-    """A textual test first; libcst only when the text is not the usual shape."""
-    plain = re.search(
-        rf"^from {re.escape(module)} import router as {alias}\b", source, re.M
-    ) and re.search(rf"\.include_router\(\s*{alias}\b", source)
-    if plain:
-        return True
-    from fastgen.wiring import has_router_wiring
-
-    try:
-        return has_router_wiring(source, module=module, alias=alias)
-    except Exception:  # an unparsable file is reported as unwired
-        return False
-
-
-def _model_registered(source: str, module: str, name: str) -> bool:
-    if re.search(rf"^from {re.escape(module)} import [^\n]*\b{name}\b", source, re.M):
-        return True
-    from fastgen.wiring import has_model_registration
-
-    try:
-        return has_model_registration(source, module=module, name=name)
-    except Exception:  # an unparsable file is reported as unwired
-        return False
 
 
 def _render_problems(

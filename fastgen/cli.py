@@ -656,6 +656,8 @@ def check(
         import json
 
         print(json.dumps(report.as_json(), indent=2))
+    elif report.ok:
+        print(report.summary)  # one plain line: not worth importing rich
     else:
         from fastgen.report import show_check
 

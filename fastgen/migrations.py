@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +23,20 @@ class Revision:
     path: str
 
 
-def read_revisions(root: Path, versions_dir: str = VERSIONS_DIR) -> list[Revision]:
-    """Every revision under ``versions_dir`` (``migrations/versions``)."""
+def read_revisions(
+    root: Path,
+    versions_dir: str = VERSIONS_DIR,
+    written: Mapping[str, str] | None = None,
+) -> list[Revision]:
+    """Every revision under ``versions_dir`` (``migrations/versions``).
+
+    ``written`` maps paths to the hash of what fastgen wrote there (the manifest's
+    record): a revision still as written is read by its known shape, not parsed.
+    """
     revisions = []
     for file in sorted((root / versions_dir).glob("*.py")):
-        values = _module_strings(file)
+        digest = (written or {}).get(file.relative_to(root).as_posix())
+        values = _as_written(file, digest) or _module_strings(file)
         if "revision" in values:
             down = values.get("down_revision")
             parents = down if isinstance(down, tuple) else (down,) if down else ()
@@ -89,6 +100,27 @@ def create_revision(table: str, revisions: list[Revision]) -> str:
 def drop_revision(create: str) -> str:
     """The id of the revision that drops the table ``create`` made."""
     return revision_id(f"drop:{create}")
+
+
+#: The ids as fastgen's migration templates write them, once black has run.
+_WRITTEN_IDS = re.compile(
+    r'^revision: str = "(\w+)"\ndown_revision: str \| None = (?:"(\w+)"|None)$', re.M
+)
+
+
+def _as_written(file: Path, digest: str | None) -> dict[str, str | None]:
+    """``revision`` and ``down_revision`` of a file still as fastgen wrote it
+    (its bytes hash to ``digest``), else nothing."""
+    if digest is None:
+        return {}
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise FastgenError(f"cannot read migration {file}: {exc}; fix it") from exc
+    if hashlib.sha256(data).hexdigest() != digest:
+        return {}
+    found = _WRITTEN_IDS.search(data.decode("utf-8"))
+    return {"revision": found[1], "down_revision": found[2]} if found else {}
 
 
 def _module_strings(file: Path) -> dict[str, str | tuple[str, ...] | None]:

@@ -1,10 +1,11 @@
-"""A worker process that imports a job's libraries while this one gets it ready.
+"""A worker process that imports a job's libraries while this one works too.
 
-``add resource`` spends most of its time importing black and libcst, which only
-formatting and wiring need, at the very end. A child forked at the start imports
-them while this process reads the specs and renders the templates (threads would
-not overlap the two: the GIL), then runs the job it is sent and sends the result
-back through a pipe. Without ``os.fork`` (Windows) the job runs here.
+``add resource`` spends most of its time importing black and libcst and running
+them, when what it renders was never formatted or wired before (see
+:mod:`fastgen.text_cache`). A forked child imports both and wires and formats
+part of the files while this process formats the rest (threads would not
+overlap the two: the GIL), then sends the result back through a pipe. Without
+``os.fork`` (Windows) the job runs here.
 """
 
 from __future__ import annotations

@@ -7,12 +7,10 @@ The same inputs always give the same bytes, which is what makes plans, re-runs a
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from tokenize import STRING, TokenInfo, generate_tokens
 from typing import Any
 
@@ -26,13 +24,13 @@ from jinja2 import (
 from fastgen import __version__
 from fastgen.pysource import docstring_text, fit, python_string
 from fastgen.templates_dir import templates_dir
+from fastgen.text_cache import TextCache, cache_home
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
     """Compiled templates are cached per fastgen version, like ``__pycache__``:
     compiling them costs more than rendering. No cache when it cannot be written."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    directory = Path(base) / "fastgen" / __version__ / "jinja"
+    directory = cache_home() / __version__ / "jinja"
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -81,8 +79,37 @@ def format_python_files(files: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+@cache
+def _formatted() -> TextCache:
+    return TextCache("black", "black", __name__)
+
+
 def format_python(source: str) -> str:
-    """Format with black, as the generated project's own pre-commit hook would.
+    """Format with black, as the generated project's own pre-commit hook would
+    (once per text: the result is cached, see :mod:`fastgen.text_cache`)."""
+    key = _formatted().key(source)
+    formatted = _formatted().get(key)
+    if formatted is None:
+        formatted = _black(source)
+        _formatted().put(key, formatted)
+    return formatted
+
+
+def formatted_from_cache(files: Mapping[str, str]) -> dict[str, str]:
+    """The entries of ``files`` formatted without black: every file that is not
+    Python, and every Python text formatted before (cached)."""
+    found = {}
+    for path, text in files.items():
+        formatted = (
+            _formatted().get(_formatted().key(text)) if path.endswith(".py") else text
+        )
+        if formatted is not None:
+            found[path] = formatted
+    return found
+
+
+def _black(source: str) -> str:
+    """Format with black.
 
     Long texts are rendered as implicit concatenations (``pystr``); where black
     then fits the pieces on one line, they are joined into one literal, as a

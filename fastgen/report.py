@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
-from rich.tree import Tree
 
-from fastgen.check import CheckReport
-from fastgen.new_project import NewProject
 from fastgen.plan import Action, Plan
+
+if TYPE_CHECKING:
+    from fastgen.check import CheckReport
+    from fastgen.new_project import NewProject
 
 _STYLES = {
     Action.CREATE: "green",
@@ -34,6 +35,9 @@ NEXT_STEPS = (
 
 def show_new_project(console: Console, result: NewProject) -> None:
     """List the files created, what git did, and the commands to run next."""
+    from rich.panel import Panel
+    from rich.tree import Tree
+
     verb = "Would create" if result.dry_run else "Created"
     tree = Tree(
         f"[bold]{verb} {escape(str(result.target))}[/bold] ({len(result.files)} files)"
@@ -77,7 +81,7 @@ def show_plan(console: Console, plan: Plan, *, dry_run: bool) -> None:
         return
     for change in plan.changes:
         if change.action in (Action.UPDATE, Action.CONFLICT):
-            console.print(Syntax(change.diff(), "diff", theme="ansi_dark"))
+            _show_diff(console, change.diff())
     console.print("[yellow]Dry run: nothing was written.[/yellow]")
 
 
@@ -90,13 +94,7 @@ def show_warnings(console: Console, warnings: tuple[str, ...]) -> None:
 
 
 def show_check(console: Console, report: CheckReport) -> None:
-    """One summary line when all is well; otherwise each problem, its fix, diffs."""
-    if report.ok:
-        console.print(
-            f"fastgen check: {report.resources} resource(s), generated code matches "
-            "the specs."
-        )
-        return
+    """Each problem check found, its fix and diff, and how many there are."""
     for problem in report.problems:
         console.print(
             f"[bold red]✗[/bold red] [bold]{escape(problem.resource)}[/bold] "
@@ -105,8 +103,14 @@ def show_check(console: Console, report: CheckReport) -> None:
             soft_wrap=True,
         )
         if problem.diff:
-            console.print(Syntax(problem.diff, "diff", theme="ansi_dark"))
+            _show_diff(console, problem.diff)
     console.print(
         f"[bold red]fastgen check: {len(report.problems)} problem(s)[/bold red] "
         f"in {report.resources} resource(s)."
     )
+
+
+def _show_diff(console: Console, diff: str) -> None:
+    from rich.syntax import Syntax  # pygments: only when there is a diff to show
+
+    console.print(Syntax(diff, "diff", theme="ansi_dark"))

@@ -264,6 +264,24 @@ def test_check_reports_a_broken_migration_chain(cli: CliRunner, project: Path) -
     )
 
 
+def test_check_reads_the_ids_of_an_edited_migration(
+    cli: CliRunner, project: Path
+) -> None:
+    """A revision fastgen wrote is read by its known shape only while unedited."""
+    migration = _posts_migration(project)
+    text = migration.read_text()
+    edited = re.sub(
+        r'^down_revision: str \| None = "\w+"',
+        'down_revision: str | None = "gone"',
+        text,
+        flags=re.M,
+    )
+    assert edited != text
+    migration.write_text(edited)
+    path = migration.relative_to(project).as_posix()
+    assert ("migrations", "chain-broken", path) in _kinds(cli)
+
+
 def test_check_reports_several_heads(cli: CliRunner, project: Path) -> None:
     head = _posts_migration(project)
     down = re.search(r'^down_revision: str \| None = "(\w+)"', head.read_text(), re.M)
@@ -530,9 +548,11 @@ def test_forbidding_rendering_is_effective(
 
 def test_check_does_not_import_the_renderers(project: Path) -> None:
     """In a fresh process an unchanged project's check loads no jinja2, black,
-    libcst or pydantic at all."""
-    heavy = {"jinja2", "black", "libcst", "copier", "pydantic"}
-    assert loaded_by(["check"], project, heavy)[0] == []
+    libcst or pydantic at all, nor rich for its one line."""
+    heavy = {"jinja2", "black", "libcst", "copier", "pydantic", "rich"}
+    loaded, output = loaded_by(["check"], project, heavy)
+    assert loaded == []
+    assert output == "fastgen check: 2 resource(s), generated code matches the specs.\n"
 
 
 def test_a_new_fastgen_version_that_writes_the_same_files_is_not_drift(
