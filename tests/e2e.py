@@ -23,13 +23,20 @@ _PROJECT_ENV_NAMES = ("DATABASE_URL", "TEST_DATABASE_URL", "APP_ENV", "AUTH_JWKS
 _MYPY_CACHE = Path(tempfile.gettempdir()) / (
     f"fastgen-tests-mypy-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 )
+_TOOL_ENV = {
+    "MYPY_CACHE_DIR": str(_MYPY_CACHE),
+    # A generated suite needs pytest-asyncio alone; the other plugins installed
+    # here (hypothesis, schemathesis, xdist) cost a second or two per run to load.
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    "PYTEST_PLUGINS": "pytest_asyncio.plugin",
+}
 
 
 def project_env(**overrides: str) -> dict[str, str]:
     """The environment for a subprocess inside a generated project."""
     env = {k: v for k, v in os.environ.items() if k not in _PROJECT_ENV_NAMES}
     env.pop("PYTHONPATH", None)
-    return env | {"MYPY_CACHE_DIR": str(_MYPY_CACHE)} | overrides
+    return env | _TOOL_ENV | overrides
 
 
 def run(
