@@ -14,7 +14,6 @@ Usage: python bench/bench_add_resource_steps.py [--runs N]
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from bench_add_resource import SMALL, pristine_project
+from timing import runs_and_fastgen
 
 # Runs in the fresh interpreter, in the project: prints {step: seconds} as JSON.
 STEPS = """
@@ -75,12 +75,7 @@ print(json.dumps(steps))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    if runs < 1:
-        parser.error("--runs must be at least 1")
-    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    runs, fastgen = runs_and_fastgen(__doc__, 7, 1)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         cache = work / "cache"

@@ -10,15 +10,13 @@ Usage: python bench/bench_check.py [--runs N]
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from timing import report, time_command
+from timing import report, runs_and_fastgen, time_command
 
 TARGET = 0.15  # seconds, median of the whole process, 50 resources (issue 13)
 MAX_RATIO = 1.1  # 50 resources / 1 resource
@@ -58,12 +56,7 @@ def _project(fastgen: str, parent: Path, resources: int) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=9)
-    runs = parser.parse_args().runs
-    if runs < 7:
-        parser.error("--runs must be at least 7")
-    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    runs, fastgen = runs_and_fastgen(__doc__, 9, 7)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "many").mkdir()

@@ -6,22 +6,15 @@ Usage: python bench/bench_cli.py [--runs N]
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
 
-from timing import report, time_command
+from timing import report, runs_and_fastgen, time_command
 
 TARGET = 0.12  # seconds, median of `fastgen --help` (issue 13)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=15)
-    runs = parser.parse_args().runs
-    if runs < 3:
-        parser.error("--runs must be at least 3")
-    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    runs, fastgen = runs_and_fastgen(__doc__, 15, 3)
     floor = time_command([sys.executable, "-c", "pass"], runs=runs)
     typer = time_command([sys.executable, "-c", "import typer"], runs=runs)
     time_command([fastgen, "--help"], runs=2)  # warm the bytecode caches

@@ -9,15 +9,13 @@ Usage: python bench/bench_lifecycle.py [--runs N]
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from bench_add_resource import pristine_project
-from timing import report, time_command
+from timing import report, runs_and_fastgen, time_command
 
 TARGET = 1.0  # seconds, median of the whole process (as for add resource, + margin)
 
@@ -58,12 +56,7 @@ def _pristine(fastgen: str, parent: Path, *, edited: bool) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    if runs < 1:
-        parser.error("--runs must be at least 1")
-    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    runs, fastgen = runs_and_fastgen(__doc__, 7, 1)
     verdicts = []
     with tempfile.TemporaryDirectory() as tmp:
         pristines = {

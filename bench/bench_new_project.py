@@ -5,20 +5,15 @@ Usage: python bench/bench_new_project.py [--runs N]
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from timing import report, time_command
+from timing import report, runs_and_fastgen, time_command
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    fastgen = shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
+    runs, fastgen = runs_and_fastgen(__doc__, 7, 1)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         time_command([fastgen, "--help"], runs=1)  # warm the page cache

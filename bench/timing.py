@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,3 +44,15 @@ def report(label: str, timings: list[float], target: float) -> bool:
         f"max {max(timings):.3f}  (n={len(timings)}, target <= {target} s: {verdict})"
     )
     return median <= target
+
+
+def runs_and_fastgen(
+    description: str | None, default: int, minimum: int = 1
+) -> tuple[int, str]:
+    """A bench script's ``--runs`` (at least ``minimum``) and the fastgen on PATH."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--runs", type=int, default=default)
+    runs: int = parser.parse_args().runs
+    if runs < minimum:
+        parser.error(f"--runs must be at least {minimum}")
+    return runs, shutil.which("fastgen") or sys.exit("fastgen is not on PATH")
