@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -57,6 +58,111 @@ def run(
         f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
     )
     return result
+
+
+# Runs in the project: each stdin line is the argv of one ``alembic`` command, run
+# by alembic's own command line (as the console script runs it); each line written
+# to the real stdout is one result. alembic binds sys.stdout and env.py's logging
+# binds sys.stderr once, so both are replaced, before the import, by streams that
+# write to the current command's buffers.
+_ALEMBIC_DRIVER = """
+import io, json, sys, traceback
+
+
+class Current(io.TextIOBase):
+    encoding = "utf-8"
+    buffer_: io.StringIO
+
+    def write(self, text):
+        return self.buffer_.write(text)
+
+
+results, out, err = sys.stdout, Current(), Current()
+sys.stdout, sys.stderr = out, err
+from alembic.config import CommandLine
+
+for line in sys.stdin:
+    out.buffer_, err.buffer_, code = io.StringIO(), io.StringIO(), 0
+    try:
+        CommandLine(prog="alembic").main(argv=json.loads(line))
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except Exception:
+        traceback.print_exc()
+        code = 1
+    outputs = [out.buffer_.getvalue(), err.buffer_.getvalue()]
+    results.write(json.dumps([code, *outputs]) + "\\n")
+    results.flush()
+"""
+
+
+class Alembic:
+    """``alembic`` commands on one database, run one after another in one process.
+
+    Starting alembic and importing the project's models costs about a second per
+    command; a walk that upgrades, checks, downgrades and upgrades again pays it
+    once. The models are imported once: after a change to them (``fastgen sync``,
+    ``add``...), open a new one.
+    """
+
+    def __init__(self, project: Path, **env: str) -> None:
+        self._errors = tempfile.TemporaryFile("w+")
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _ALEMBIC_DRIVER],
+            cwd=project,
+            env=project_env(**env),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+            text=True,
+        )
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``alembic ARGS``; on failure, fail with its output."""
+        assert self._process.stdin and self._process.stdout
+        self._process.stdin.write(json.dumps(args) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            self._errors.seek(0)
+            raise AssertionError(f"alembic driver died:\n{self._errors.read()[-6000:]}")
+        code, stdout, stderr = json.loads(line)
+        assert code == 0, (
+            f"`alembic {' '.join(args)}` exited {code}\n{stdout[-6000:]}\n"
+            f"{stderr[-6000:]}"
+        )
+        return subprocess.CompletedProcess(["alembic", *args], code, stdout, stderr)
+
+    def close(self) -> None:
+        """End the process (it exits when its input ends)."""
+        if self._process.stdin:
+            self._process.stdin.close()
+        self._process.wait(timeout=60)
+        if self._process.stdout:
+            self._process.stdout.close()
+        self._errors.close()
+
+
+@contextmanager
+def alembic_session(project: Path, **env: str) -> Iterator[Alembic]:
+    """An :class:`Alembic` for ``project`` with ``env``, closed afterwards."""
+    alembic = Alembic(project, **env)
+    try:
+        yield alembic
+    finally:
+        alembic.close()
+
+
+def mypy(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``mypy ARGS`` in ``project`` with its paths made absolute.
+
+    Projects share mypy's cache (``_MYPY_CACHE``). mypy trusts a cached module
+    whose path, size and mtime (in whole seconds) match its file: with relative
+    paths, a project written in the same second as another could be checked
+    against the other's code.
+    """
+    paths = (arg if arg.startswith("-") else str(project / arg) for arg in args)
+    return run(project, "mypy", *paths)
 
 
 def generate_project(parent: Path, name: str = "demo") -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.e2e import project_env, run
+from tests.e2e import mypy, project_env, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -115,4 +115,4 @@ def test_adopted_backend_migrates_and_passes_both_suites(
         "E,F,W,I,B,UP,RUF",
         *GENERATED,
     )
-    run(project, "mypy", "--strict", *GENERATED)
+    mypy(project, "--strict", *GENERATED)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import generate_project, run
+from tests.e2e import alembic_session, generate_project, mypy, run
 
 pytestmark = pytest.mark.e2e
 
@@ -125,7 +125,7 @@ def _insert(project: Path, url: str, rows: list[tuple[str, object]]) -> dict[str
 def test_generated_code_is_black_ruff_and_mypy_strict_clean(project: Path) -> None:
     run(project, "black", "--check", ".")
     run(project, "ruff", "check", ".")
-    run(project, "mypy", "--strict", "app", "tests", "migrations")
+    mypy(project, "--strict", "app", "tests", "migrations")
 
 
 def test_generated_suite_tests_both_edges_and_passes(
@@ -210,11 +210,12 @@ def test_sync_changes_constraints_in_a_new_revision(
     assert "REVIEW: recipes.rating" not in upgrade  # widened: every old row fits
     assert "ck_recipes_recipe_servings_range" in upgrade  # dropped
     assert "recipes.summary only accepts" in result.stderr + result.stdout
-    run(copy, "alembic", "upgrade", "head", DATABASE_URL=database_url)
-    check = run(copy, "alembic", "check", DATABASE_URL=database_url)
-    assert "No new upgrade operations detected" in check.stdout + check.stderr
-    run(copy, "alembic", "downgrade", "-1", DATABASE_URL=database_url)
-    run(copy, "alembic", "upgrade", "head", DATABASE_URL=database_url)
+    with alembic_session(copy, DATABASE_URL=database_url) as alembic:
+        alembic("upgrade", "head")
+        check = alembic("check")
+        assert "No new upgrade operations detected" in check.stdout + check.stderr
+        alembic("downgrade", "-1")
+        alembic("upgrade", "head")
     outcome = _insert(
         copy,
         database_url,

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tests.conftest import PG_ADMIN_DSN, _pg_execute, _require_postgres
-from tests.e2e import generate_project, project_env, run, serving
+from tests.e2e import alembic_session, generate_project, project_env, run, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -60,18 +60,15 @@ class Project:
         revision (when the step wrote one) reversible; the project's suite passes."""
         self.fastgen("check")
         for url in (self.sqlite, self.postgres):
-            alembic(self.root, url, "upgrade", "head")
-            checked = alembic(self.root, url, "check")
-            assert NO_NEW_OPERATIONS in checked.stdout + checked.stderr
-            if new_revision:
-                alembic(self.root, url, "downgrade", "-1")
-                alembic(self.root, url, "upgrade", "head")
+            with alembic_session(self.root, DATABASE_URL=url) as alembic:
+                alembic("upgrade", "head")
+                checked = alembic("check")
+                assert NO_NEW_OPERATIONS in checked.stdout + checked.stderr
+                if new_revision:
+                    alembic("downgrade", "-1")
+                    alembic("upgrade", "head")
         suite = run(self.root, "pytest", "-q", "-x", "-p", "no:cacheprovider")
         assert " passed" in suite.stdout and "failed" not in suite.stdout
-
-
-def alembic(root: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return run(root, "alembic", *args, DATABASE_URL=url)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import generate_project, run
+from tests.e2e import generate_project, mypy, run
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +70,7 @@ def test_the_project_migrates_and_passes_its_own_tests_on_sqlite(
 ) -> None:
     run(project, "ruff", "check", "app", "tests")
     run(project, "black", "--check", "-q", "app", "tests")
-    run(project, "mypy", "app/notes", "app/tags", "tests/test_notes.py")
+    mypy(project, "app/notes", "app/tags", "tests/test_notes.py")
     run(project, "alembic", "upgrade", "head")
     run(
         project,

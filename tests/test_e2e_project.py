@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e import generate_project, run, serving
+from tests.e2e import generate_project, mypy, run, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_generated_code_is_black_ruff_and_mypy_strict_clean(project: Path) -> None:
     run(project, "black", "--check", ".")
     run(project, "ruff", "check", ".")
-    run(project, "mypy", "--strict", "app", "tests", "migrations")
+    mypy(project, "--strict", "app", "tests", "migrations")
 
 
 def test_generated_suite_passes_on_sqlite(project: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e import generate_project, run, serving
+from tests.e2e import Alembic, alembic_session, generate_project, mypy, run, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,7 @@ def test_generated_code_is_clean_and_its_suite_passes(
     if database_url.startswith("sqlite"):
         run(project, "black", "--check", ".")
         run(project, "ruff", "check", ".")
-        run(project, "mypy", "--strict", "app", "tests", "migrations")
+        mypy(project, "--strict", "app", "tests", "migrations")
         result = run(project, "pytest", "-q", "-p", "no:cacheprovider", "-rA")
     else:
         result = run(
@@ -336,10 +336,15 @@ def test_two_users_and_an_admin_share_recipes(project: Path, database_url: str) 
         assert (bobs["theme"], alices["theme"]) == ("dark", "light")
 
 
-def _upgrade_and_check(project: Path, url: str) -> None:
-    run(project, "alembic", "upgrade", "head", DATABASE_URL=url)
-    check = run(project, "alembic", "check", DATABASE_URL=url)
+def _upgrade_and_check(alembic: Alembic) -> None:
+    alembic("upgrade", "head")
+    check = alembic("check")
     assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+def _upgraded_and_checked(project: Path, url: str) -> None:
+    with alembic_session(project, DATABASE_URL=url) as alembic:
+        _upgrade_and_check(alembic)
 
 
 def test_the_spec_records_the_group(project: Path) -> None:
@@ -352,7 +357,7 @@ def test_migration_creates_a_unique_constraint_per_owner(
 ) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(project, copy)
-    _upgrade_and_check(copy, database_url)
+    _upgraded_and_checked(copy, database_url)
     (copy / "insert_links.py").write_text(INSERT_SCRIPT, encoding="utf-8")
 
     result = run(copy, "insert_links", DATABASE_URL=database_url)
@@ -377,7 +382,7 @@ def test_sync_drops_and_adds_the_constraint_in_new_revisions(
     assert "_drop_unique_recipe_id_and_ingredient_id_" in dropped.name
     upgrade = dropped.read_text(encoding="utf-8").split("def downgrade")[0]
     assert "drop_constraint" in upgrade and CONSTRAINT in upgrade
-    _upgrade_and_check(copy, database_url)
+    _upgraded_and_checked(copy, database_url)
 
     spec.write_text(text, encoding="utf-8")
     before = set(versions.glob("*.py"))
@@ -388,7 +393,8 @@ def test_sync_drops_and_adds_the_constraint_in_new_revisions(
     assert "create_unique_constraint" in upgrade and CONSTRAINT in upgrade
     assert "# REVIEW: unique (owner_id, recipe_id, ingredient_id)" in upgrade
     assert "fails if existing rows hold duplicates" in result.stdout + result.stderr
-    _upgrade_and_check(copy, database_url)
-    run(copy, "alembic", "downgrade", "-1", DATABASE_URL=database_url)
-    run(copy, "alembic", "upgrade", "head", DATABASE_URL=database_url)
+    with alembic_session(copy, DATABASE_URL=database_url) as alembic:
+        _upgrade_and_check(alembic)
+        alembic("downgrade", "-1")
+        alembic("upgrade", "head")
     run(copy, "fastgen", "check")

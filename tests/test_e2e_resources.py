@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e import generate_project, run, serving
+from tests.e2e import generate_project, mypy, run, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -152,7 +152,7 @@ def _passed_per_module(junit: Path) -> Counter[str]:
 def test_generated_code_is_black_ruff_and_mypy_strict_clean(project: Path) -> None:
     run(project, "black", "--check", ".")
     run(project, "ruff", "check", ".")
-    run(project, "mypy", "--strict", "app", "tests", "migrations")
+    mypy(project, "--strict", "app", "tests", "migrations")
 
 
 def test_every_resource_is_wired(project: Path) -> None:

@@ -21,7 +21,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.e2e import generate_project, run, serving
+from tests.e2e import alembic_session, generate_project, run, serving
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -191,8 +191,9 @@ def test_sync_gives_an_existing_table_its_list_index(
     run(old, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
 
     run(old, "fastgen", "sync")
-    run(old, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
-    run(old, "alembic", "check", DATABASE_URL=pg_database)
-    run(old, "alembic", "downgrade", "-1", DATABASE_URL=pg_database)
-    run(old, "alembic", "upgrade", "head", DATABASE_URL=pg_database)
+    with alembic_session(old, DATABASE_URL=pg_database) as alembic:
+        alembic("upgrade", "head")
+        alembic("check")
+        alembic("downgrade", "-1")
+        alembic("upgrade", "head")
     run(old, "fastgen", "check")

@@ -37,7 +37,7 @@ from fastgen.schema_diff import (
 )
 from fastgen.spec import ResourceSpec, dump_spec, load_spec_file, parse_resource
 from fastgen.wiring import register_model
-from tests.e2e import generate_project, run
+from tests.e2e import generate_project, mypy, run
 
 BASE = [
     "title:str{200}",
@@ -815,4 +815,4 @@ def test_update_migration_is_black_ruff_and_mypy_strict_clean(
     migrations = [str(p) for p in (project / "migrations" / "versions").glob("*.py")]
     run(project, "black", "--check", *migrations)
     run(project, "ruff", "check", *migrations)
-    run(project, "mypy", "--strict", "migrations")
+    mypy(project, "--strict", "migrations")
