@@ -1,8 +1,9 @@
 """Shared fixtures: the app on an isolated database and a fake better-auth.
 
-Every test starts on an empty database: a SQLite file of its own by default, or
-on the PostgreSQL server named by ``TEST_DATABASE_URL`` a schema the session
-creates once and empties after each test. Tests share one application, pointed
+Every test starts on an empty database: by default a copy of a SQLite file whose
+tables the session creates once, or on the PostgreSQL server named by
+``TEST_DATABASE_URL`` a schema the session creates once and empties after each
+test. Tests share one application, pointed
 at each test's database in turn. Tokens are signed with a
 local Ed25519 key whose JWKS is served through ``httpx.MockTransport``, so the
 real JWKS fetching code runs without a network.
@@ -10,6 +11,7 @@ real JWKS fetching code runs without a network.
 
 import asyncio
 import os
+import shutil
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -116,23 +118,52 @@ def _without_durability(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@pytest.fixture(scope="session")
+def base_settings() -> Settings:
+    """Test settings, validated once: each test's are a copy with its database."""
+    return make_settings()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_schema: tuple[DatabaseConfig, str] | None,
+) -> Path | None:
+    """Unless the session runs on PostgreSQL: a SQLite file with every table,
+    created once, that each test's database copies."""
+    if postgres_schema is not None:
+        return None
+    path = tmp_path_factory.mktemp("database") / "template.db"
+    asyncio.run(_create_sqlite_tables(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+async def _create_sqlite_tables(url: str) -> None:
+    engine = create_async_engine(url)
+    await _create_tables(engine)
+    await engine.dispose()
+
+
 @pytest.fixture
 async def db_engine(
-    tmp_path: Path, postgres_schema: tuple[DatabaseConfig, str] | None
+    tmp_path: Path,
+    base_settings: Settings,
+    sqlite_template: Path | None,
+    postgres_schema: tuple[DatabaseConfig, str] | None,
 ) -> AsyncIterator[AsyncEngine]:
     """An engine on an empty, isolated database with every table created: a SQLite
     file of the test's own, or the session's PostgreSQL schema, emptied after the
     test."""
-    if postgres_schema is None:
-        engine = create_engine(
-            make_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-        )
+    if sqlite_template is not None:
+        database = shutil.copyfile(sqlite_template, tmp_path / "test.db")
+        url = f"sqlite+aiosqlite:///{database}"
+        engine = create_engine(base_settings.model_copy(update={"database_url": url}))
         event.listen(engine.sync_engine, "connect", _without_durability)
-        await _create_tables(engine)
         yield engine
         await engine.dispose()
         return
 
+    assert postgres_schema is not None
     engine = _schema_engine(*postgres_schema)
     try:
         yield engine
@@ -181,11 +212,10 @@ def sql_statements(db_engine: AsyncEngine) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def settings(db_engine: AsyncEngine) -> Settings:
+def settings(base_settings: Settings, db_engine: AsyncEngine) -> Settings:
     """Settings of the application under test."""
-    return make_settings(
-        database_url=db_engine.url.render_as_string(hide_password=False)
-    )
+    url = db_engine.url.render_as_string(hide_password=False)
+    return base_settings.model_copy(update={"database_url": url})
 
 
 @pytest.fixture
@@ -200,11 +230,11 @@ async def verifier(
 
 
 @pytest.fixture(scope="session")
-def shared_app() -> FastAPI:
+def shared_app(base_settings: Settings) -> FastAPI:
     """One application for the session: building it is cheap, but FastAPI
     prepares its routes on its first request, and that costs more than most tests.
     """
-    return create_app(make_settings())
+    return create_app(base_settings)
 
 
 @pytest.fixture
