@@ -7,7 +7,9 @@ present; a hand-edited router carried through a spec change; an ejected service
 whose spec moves on (`check` names it, `fastgen diff` gives the patch, the user
 applies it); and both resources removed again. After every step `fastgen check`
 exits 0, both databases upgrade to head, `alembic check` finds nothing, the
-newest revision downgrades and upgrades again, and the project's own suite passes.
+newest revision downgrades and upgrades again, and the resources' generated tests
+pass (the project's whole suite after the first step, and after the last, when no
+resource is left).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,7 @@ from tests.e2e import alembic_session, generate_project, project_env, run, servi
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 NO_NEW_OPERATIONS = "No new upgrade operations detected"
+GENERATED_FROM_SPEC = "Its source is the spec"  # the header of a resource's files
 ENDPOINT = '''
 
 @router.get("/stats/owner", summary="Who is asking")
@@ -55,9 +59,10 @@ class Project:
             pytest.fail(f"step {previous!r} did not complete")
         self.done.append(name)
 
-    def healthy(self, *, new_revision: bool = True) -> None:
+    def healthy(self, *, new_revision: bool = True, whole_suite: bool = False) -> None:
         """check exits 0; both databases at head, matching the models, the newest
-        revision (when the step wrote one) reversible; the project's suite passes."""
+        revision (when the step wrote one) reversible; the resources' generated
+        tests pass (the whole suite with ``whole_suite``)."""
         self.fastgen("check")
         for url in (self.sqlite, self.postgres):
             with alembic_session(self.root, DATABASE_URL=url) as alembic:
@@ -67,8 +72,17 @@ class Project:
                 if new_revision:
                     alembic("downgrade", "-1")
                     alembic("upgrade", "head")
-        suite = run(self.root, "pytest", "-q", "-x", "-p", "no:cacheprovider")
+        tests = [] if whole_suite else self.resource_tests()
+        suite = run(self.root, "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests)
         assert " passed" in suite.stdout and "failed" not in suite.stdout
+
+    def resource_tests(self) -> list[str]:
+        """The resources' generated test files (none: the whole suite runs)."""
+        return [
+            str(path.relative_to(self.root))
+            for path in sorted((self.root / "tests").glob("test_*.py"))
+            if GENERATED_FROM_SPEC in path.read_text(encoding="utf-8")
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -90,28 +104,31 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
         _pg_execute(PG_ADMIN_DSN, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _call(
-    project: Project,
-    database: str,
-    method: str,
-    path: str,
-    json: dict[str, object] | None = None,
-) -> httpx.Response:
-    """Serve the project on ``database`` and make one request as alice."""
+class Api:
+    """Requests as alice to the project served on one database."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __call__(
+        self, method: str, path: str, json: dict[str, object] | None = None
+    ) -> httpx.Response:
+        url = f"{self.base_url}/api/v1{path}"
+        return httpx.request(method, url, headers=self.headers, json=json)
+
+    def rows(self, path: str) -> list[dict[str, object]]:
+        response = self("GET", path)
+        assert response.status_code == 200, response.text
+        return list(response.json()["data"])
+
+
+@contextmanager
+def _api(project: Project, database: str) -> Iterator[Api]:
+    """Serve the project on ``database`` for requests as alice."""
     token = project.fastgen("token", "--sub", "alice").stdout.strip()
     with serving(project.root, DATABASE_URL=database) as base_url:
-        return httpx.request(
-            method,
-            f"{base_url}/api/v1{path}",
-            headers={"Authorization": f"Bearer {token}"},
-            json=json,
-        )
-
-
-def _rows(project: Project, database: str, path: str) -> list[dict[str, object]]:
-    response = _call(project, database, "GET", path)
-    assert response.status_code == 200, response.text
-    return list(response.json()["data"])
+        yield Api(base_url, token)
 
 
 def test_1_two_resources_with_a_ref_and_rows(walk: Project) -> None:
@@ -120,21 +137,16 @@ def test_1_two_resources_with_a_ref_and_rows(walk: Project) -> None:
         "add", "resource", "Recipe", "title:str{200}:index:unique", "body:text"
     )
     walk.fastgen("add", "resource", "Comment", "recipe:ref:Recipe", "text:text")
-    walk.healthy()
+    walk.healthy(whole_suite=True)
     for database in (walk.sqlite, walk.postgres):
-        recipe = _call(
-            walk, database, "POST", "/recipes", json={"title": "Soup", "body": "Hot"}
-        )
-        assert recipe.status_code == 201, recipe.text
-        recipe_id = recipe.json()["data"]["id"]
-        comment = _call(
-            walk,
-            database,
-            "POST",
-            "/comments",
-            json={"recipe_id": recipe_id, "text": "Lovely"},
-        )
-        assert comment.status_code == 201, comment.text
+        with _api(walk, database) as api:
+            recipe = api("POST", "/recipes", json={"title": "Soup", "body": "Hot"})
+            assert recipe.status_code == 201, recipe.text
+            recipe_id = recipe.json()["data"]["id"]
+            comment = api(
+                "POST", "/comments", json={"recipe_id": recipe_id, "text": "Lovely"}
+            )
+            assert comment.status_code == 201, comment.text
 
 
 def test_2_an_edited_migration_is_not_drift(walk: Project) -> None:
@@ -158,10 +170,11 @@ def test_3_renames_keep_the_rows(walk: Project) -> None:
     assert not (walk.root / "app/recipes").exists()
     walk.healthy()
     for database in (walk.sqlite, walk.postgres):
-        (dish,) = _rows(walk, database, "/dishes")
-        assert (dish["name"], dish["body"]) == ("Soup", "Hot")
-        (comment,) = _rows(walk, database, "/comments")
-        assert comment["recipe_id"] == dish["id"]  # the ref keeps its field name
+        with _api(walk, database) as api:
+            (dish,) = api.rows("/dishes")
+            assert (dish["name"], dish["body"]) == ("Soup", "Hot")
+            (comment,) = api.rows("/comments")
+            assert comment["recipe_id"] == dish["id"]  # the ref keeps its field name
 
 
 def test_4_a_hand_edited_router_survives_a_new_field(walk: Project) -> None:
@@ -175,7 +188,8 @@ def test_4_a_hand_edited_router_survives_a_new_field(walk: Project) -> None:
     merged = router.read_text()
     assert "async def dishes_owner(" in merged and "DishFilters" in merged
     walk.healthy()
-    response = _call(walk, walk.sqlite, "GET", "/dishes/stats/owner")
+    with _api(walk, walk.sqlite) as api:
+        response = api("GET", "/dishes/stats/owner")
     assert response.json() == {"owner": "alice"}
 
 
