@@ -147,12 +147,20 @@ async def db_engine(
 def sql_statements(db_engine: AsyncEngine) -> Iterator[list[str]]:
     """The statements the app sends to the test database, in order.
 
-    Counted: every statement SQLAlchemy executes (``before_cursor_execute``) and
-    the BEGIN, COMMIT and ROLLBACK of every real transaction; reads run in
-    AUTOCOMMIT and open none. Not counted: the ping of a pooled connection idle
-    for longer than ``DATABASE_IDLE_CHECK_SECONDS``, which is rare by design.
+    On SQLite: every statement SQLite runs, as its trace callback reports them,
+    the BEGIN and COMMIT the driver sends around writes included (it opens no
+    transaction for a read). On PostgreSQL: every statement SQLAlchemy executes
+    (``before_cursor_execute``) and the BEGIN, COMMIT and ROLLBACK of every real
+    transaction; reads run in AUTOCOMMIT and open none. Not counted: the ping of a
+    pooled connection idle for longer than ``DATABASE_IDLE_CHECK_SECONDS``, which
+    is rare by design.
     """
     statements: list[str] = []
+
+    def trace(dbapi_connection: Any, *_args: Any) -> None:
+        dbapi_connection.run_async(
+            lambda driver: driver.set_trace_callback(statements.append)
+        )
 
     def on_execute(
         _connection: Connection, _cursor: Any, statement: str, *_args: Any
@@ -167,12 +175,16 @@ def sql_statements(db_engine: AsyncEngine) -> Iterator[list[str]]:
 
         return record
 
-    listeners: list[tuple[str, Callable[..., None]]] = [
-        ("before_cursor_execute", on_execute),
-        ("begin", on_transaction("BEGIN")),
-        ("commit", on_transaction("COMMIT")),
-        ("rollback", on_transaction("ROLLBACK")),
-    ]
+    listeners: list[tuple[str, Callable[..., None]]] = (
+        [("checkout", trace)]
+        if db_engine.dialect.name == "sqlite"
+        else [
+            ("before_cursor_execute", on_execute),
+            ("begin", on_transaction("BEGIN")),
+            ("commit", on_transaction("COMMIT")),
+            ("rollback", on_transaction("ROLLBACK")),
+        ]
+    )
     for name, listener in listeners:
         event.listen(db_engine.sync_engine, name, listener)
     yield statements
