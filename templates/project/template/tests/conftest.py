@@ -47,6 +47,9 @@ from tests.support import (
     new_signing_key,
 )
 
+#: Whether the driver had a transaction open before a statement (SQLite).
+_WAS_IN_TRANSACTION = "tests_was_in_transaction"
+
 
 @pytest.fixture(scope="session")
 def signing_key() -> SigningKey:
@@ -179,31 +182,53 @@ def sql_statements(db_engine: AsyncEngine) -> Iterator[list[str]]:
     """The statements the app sends to the test database, in order.
 
     Counted: every statement SQLAlchemy executes (``before_cursor_execute``) and
-    the BEGIN, COMMIT and ROLLBACK of every real transaction; reads run in
-    AUTOCOMMIT and open none. Not counted: the ping of a pooled connection idle
-    for longer than ``DATABASE_IDLE_CHECK_SECONDS``, which is rare by design.
+    the BEGIN, COMMIT and ROLLBACK of every real transaction. On PostgreSQL reads
+    run in AUTOCOMMIT and open none; on SQLite the driver itself opens one before
+    a write only (counted as BEGIN when it does). Not counted: the ping of a pooled
+    connection idle for longer than ``DATABASE_IDLE_CHECK_SECONDS``, which is rare
+    by design.
     """
     statements: list[str] = []
+    sqlite = db_engine.dialect.name == "sqlite"
+
+    def driver_in_transaction(connection: Connection) -> bool:
+        driver: Any = connection.connection.driver_connection
+        return bool(driver.in_transaction)
 
     def on_execute(
-        _connection: Connection, _cursor: Any, statement: str, *_args: Any
+        connection: Connection, _cursor: Any, statement: str, *_args: Any
     ) -> None:
+        if sqlite:
+            connection.info[_WAS_IN_TRANSACTION] = driver_in_transaction(connection)
         statements.append(statement)
+
+    def on_executed(connection: Connection, *_args: Any) -> None:
+        was_in_transaction = connection.info.pop(_WAS_IN_TRANSACTION, True)
+        if not was_in_transaction and driver_in_transaction(connection):
+            statements.insert(len(statements) - 1, "BEGIN")
 
     def on_transaction(name: str) -> Callable[..., None]:
         def record(connection: Connection, *_args: Any) -> None:
-            options = connection.get_execution_options()
-            if options.get("isolation_level") != "AUTOCOMMIT":
+            if sqlite:
+                real = driver_in_transaction(connection)
+            else:
+                options = connection.get_execution_options()
+                real = options.get("isolation_level") != "AUTOCOMMIT"
+            if real:
                 statements.append(name)
 
         return record
 
     listeners: list[tuple[str, Callable[..., None]]] = [
         ("before_cursor_execute", on_execute),
-        ("begin", on_transaction("BEGIN")),
         ("commit", on_transaction("COMMIT")),
         ("rollback", on_transaction("ROLLBACK")),
     ]
+    listeners.append(
+        ("after_cursor_execute", on_executed)
+        if sqlite
+        else ("begin", on_transaction("BEGIN"))
+    )
     for name, listener in listeners:
         event.listen(db_engine.sync_engine, name, listener)
     yield statements

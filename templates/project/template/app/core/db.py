@@ -190,7 +190,15 @@ def create_read_session_factory(
     engine: AsyncEngine,
 ) -> async_sessionmaker[AsyncSession]:
     """Create the factory of sessions for requests that only read: each statement
-    commits on its own, so a read costs no BEGIN and no ROLLBACK."""
+    commits on its own, so a read costs no BEGIN and no ROLLBACK.
+
+    On SQLite that is what a plain session does already (the driver opens a
+    transaction before the first write only), so reads get plain sessions there:
+    switching a connection to AUTOCOMMIT and back would cost several calls
+    through aiosqlite's thread on every request.
+    """
+    if engine.dialect.name == "sqlite":
+        return create_session_factory(engine)
     autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
     return create_session_factory(autocommit)
 
