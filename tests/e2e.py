@@ -53,11 +53,16 @@ def run(
         timeout=timeout,
         check=False,
     )
+    _assert_succeeded(f"python -m {' '.join(args)}", result)
+    return result
+
+
+def _assert_succeeded(command: str, result: subprocess.CompletedProcess[str]) -> None:
+    """Fail with the ends of its output unless ``result`` exited 0."""
     assert result.returncode == 0, (
-        f"`python -m {' '.join(args)}` exited {result.returncode}\n"
+        f"`{command}` exited {result.returncode}\n"
         f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
     )
-    return result
 
 
 # Runs in the project: each stdin line is the argv of one ``alembic`` command, run
@@ -127,11 +132,9 @@ class Alembic:
             self._errors.seek(0)
             raise AssertionError(f"alembic driver died:\n{self._errors.read()[-6000:]}")
         code, stdout, stderr = json.loads(line)
-        assert code == 0, (
-            f"`alembic {' '.join(args)}` exited {code}\n{stdout[-6000:]}\n"
-            f"{stderr[-6000:]}"
-        )
-        return subprocess.CompletedProcess(["alembic", *args], code, stdout, stderr)
+        result = subprocess.CompletedProcess(["alembic", *args], code, stdout, stderr)
+        _assert_succeeded(f"alembic {' '.join(args)}", result)
+        return result
 
     def close(self) -> None:
         """End the process (it exits when its input ends)."""
@@ -163,6 +166,16 @@ def mypy(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """
     paths = (arg if arg.startswith("-") else str(project / arg) for arg in args)
     return run(project, "mypy", *paths)
+
+
+def resource_tests(project: Path) -> list[str]:
+    """The test files ``project``'s resources were generated with (their header
+    names their spec), relative to the project."""
+    return [
+        str(path.relative_to(project))
+        for path in sorted((project / "tests").glob("test_*.py"))
+        if "Its source is the spec" in path.read_text(encoding="utf-8")
+    ]
 
 
 def generate_project(parent: Path, name: str = "demo") -> Path:

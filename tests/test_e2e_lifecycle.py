@@ -27,12 +27,18 @@ import httpx
 import pytest
 
 from tests.conftest import PG_ADMIN_DSN, _pg_execute, _require_postgres
-from tests.e2e import alembic_session, generate_project, project_env, run, serving
+from tests.e2e import (
+    alembic_session,
+    generate_project,
+    project_env,
+    resource_tests,
+    run,
+    serving,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 NO_NEW_OPERATIONS = "No new upgrade operations detected"
-GENERATED_FROM_SPEC = "Its source is the spec"  # the header of a resource's files
 ENDPOINT = '''
 
 @router.get("/stats/owner", summary="Who is asking")
@@ -72,17 +78,9 @@ class Project:
                 if new_revision:
                     alembic("downgrade", "-1")
                     alembic("upgrade", "head")
-        tests = [] if whole_suite else self.resource_tests()
+        tests = [] if whole_suite else resource_tests(self.root)
         suite = run(self.root, "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests)
         assert " passed" in suite.stdout and "failed" not in suite.stdout
-
-    def resource_tests(self) -> list[str]:
-        """The resources' generated test files (none: the whole suite runs)."""
-        return [
-            str(path.relative_to(self.root))
-            for path in sorted((self.root / "tests").glob("test_*.py"))
-            if GENERATED_FROM_SPEC in path.read_text(encoding="utf-8")
-        ]
 
 
 @pytest.fixture(scope="module")

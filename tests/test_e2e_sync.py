@@ -34,7 +34,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import PG_ADMIN_DSN, _pg_execute, _require_postgres
-from tests.e2e import alembic_session, generate_project, project_env, run
+from tests.e2e import (
+    alembic_session,
+    generate_project,
+    project_env,
+    resource_tests,
+    run,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -50,8 +56,6 @@ POST = (
     "author:ref:Author",
 )
 NO_NEW_OPERATIONS = "No new upgrade operations detected"
-#: The generated tests of the walked resources (Post refers to Author).
-RESOURCE_TESTS = ("tests/test_authors.py", "tests/test_posts.py")
 
 
 # ----------------------------------------------------------------- the project
@@ -530,7 +534,7 @@ def test_spec_change_syncs_and_migrates(
     if backend == "sqlite":
         # the tests of the resources the walk changes; the last step runs them all
         last = index == len(STEPS) - 1
-        _suite(walk.project, *([] if last else RESOURCE_TESTS))
+        _suite(walk.project, *([] if last else resource_tests(walk.project)))
 
 
 @pytest.mark.postgres

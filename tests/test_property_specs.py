@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from fastgen.cli import app
 from tests.cli_results import ok, snapshot
 from tests.conftest import PG_ADMIN_DSN, _pg_execute, _require_postgres
-from tests.e2e import alembic_session, project_env
+from tests.e2e import alembic_session, mypy, project_env
 
 pytestmark = pytest.mark.e2e
 
@@ -193,8 +193,7 @@ def _check(base: Path, spec: tuple[str, list[str], bool], database: str | None) 
         )
         _run(project, "ruff", "check", "app", "tests")
         _run(project, "black", "--check", "-q", "app", "tests")
-        # absolute: the projects share one mypy cache (see tests.e2e.mypy)
-        _run(project, "mypy", str(project / "app" / plural))
+        mypy(project, f"app/{plural}")
         env = {} if database is None else {"DATABASE_URL": database}
         with alembic_session(project, **env) as alembic:
             alembic("upgrade", "head")
