@@ -284,44 +284,50 @@ def add_resource(
 ) -> None:
     """Generate a complete resource: model, schemas, service, router, migration
     and tests, wired into the app."""
-    from fastgen.add_resource import plan_add_resource
-    from fastgen.project_config import find_project
-    from fastgen.spec import load_spec_file, parse_resource, parse_unique_group
+    from fastgen.parallel import formatting_worker
 
-    config = find_project(project)
-    if spec_file is not None:
-        if name or fields:
-            raise FastgenError("give either --spec FILE or NAME FIELD..., not both")
-        if (
-            no_owner
-            or singleton
-            or access
-            or public_if
-            or write_role
-            or unique_together
-        ):
-            raise FastgenError(
-                "with --spec, say it in the file (access: public, public_if: ..., "
-                "write_role: ..., singleton: true, unique_together: [[a, b]]) "
-                "instead of the options"
+    # started first: it imports black while this process imports the rest
+    with formatting_worker() as formatter:
+        from fastgen.add_resource import plan_add_resource
+        from fastgen.project_config import find_project
+        from fastgen.spec import load_spec_file, parse_resource, parse_unique_group
+
+        config = find_project(project)
+        if spec_file is not None:
+            if name or fields:
+                raise FastgenError("give either --spec FILE or NAME FIELD..., not both")
+            if (
+                no_owner
+                or singleton
+                or access
+                or public_if
+                or write_role
+                or unique_together
+            ):
+                raise FastgenError(
+                    "with --spec, say it in the file (access: public, public_if: ..., "
+                    "write_role: ..., singleton: true, unique_together: [[a, b]]) "
+                    "instead of the options"
+                )
+            spec = load_spec_file(spec_file)
+        elif name and fields:
+            spec = parse_resource(
+                name,
+                fields,
+                access=_access_option(access, no_owner=no_owner),
+                public_if=public_if,
+                write_role=write_role,
+                singleton=singleton,
+                unique_together=[parse_unique_group(g) for g in unique_together or []],
             )
-        spec = load_spec_file(spec_file)
-    elif name and fields:
-        spec = parse_resource(
-            name,
-            fields,
-            access=_access_option(access, no_owner=no_owner),
-            public_if=public_if,
-            write_role=write_role,
-            singleton=singleton,
-            unique_together=[parse_unique_group(g) for g in unique_together or []],
+        else:
+            raise FastgenError(
+                "give the resource and its fields, e.g. `fastgen add resource Post "
+                "title:str{200}`, or --spec FILE"
+            )
+        planned = plan_add_resource(
+            config, spec, router=router, force=force, formatter=formatter
         )
-    else:
-        raise FastgenError(
-            "give the resource and its fields, e.g. `fastgen add resource Post "
-            "title:str{200}`, or --spec FILE"
-        )
-    planned = plan_add_resource(config, spec, router=router, force=force)
     _carry_out(
         config.root,
         planned.plan,

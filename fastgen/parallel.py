@@ -107,3 +107,8 @@ def _serve(job_read: int, result_write: int, modules: tuple[str, ...]) -> None:
                 pipe.write(payload)
     finally:
         os._exit(0)  # no cleanup: the parent owns every file and lock
+
+
+def formatting_worker() -> Worker:
+    """A worker that imports black (and fastgen's renderer) to format files."""
+    return Worker("black", "fastgen.render")
