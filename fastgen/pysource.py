@@ -14,6 +14,26 @@ LINE_LENGTH = 88
 _NBSP = "\N{NO-BREAK SPACE}"  # textwrap breaks lines at spaces only
 
 
+def py_literal(value: object) -> str:
+    """``repr(value)`` with strings quoted as black quotes them (double quotes
+    unless that needs more escapes), in lists, tuples and dicts too: rendered
+    text that black leaves alone costs black one pass instead of two."""
+    if isinstance(value, str):
+        text = repr(value)
+        if text[0] == "'" and '"' not in text and "\\'" not in text:
+            return f'"{text[1:-1]}"'
+        return text
+    if isinstance(value, list):
+        return f"[{', '.join(py_literal(item) for item in value)}]"
+    if isinstance(value, tuple):
+        items = [py_literal(item) for item in value]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    if isinstance(value, dict):
+        pairs = (f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items())
+        return f"{{{', '.join(pairs)}}}"
+    return repr(value)
+
+
 def python_string(text: str, width: int = 60, *, parenthesised: bool = True) -> str:
     """A string literal; long text becomes parenthesised implicit concatenation,
     which black keeps, so generated lines stay within the line length.
@@ -22,7 +42,7 @@ def python_string(text: str, width: int = 60, *, parenthesised: bool = True) -> 
     argument), which ruff would report as extraneous parentheses.
     """
     if len(repr(text)) <= width:
-        return repr(text)
+        return py_literal(text)
     chunks: list[str] = []
     for word in text.split(" "):
         if chunks and len(chunks[-1]) + len(word) <= width:
@@ -31,8 +51,8 @@ def python_string(text: str, width: int = 60, *, parenthesised: bool = True) -> 
             chunks.append(word + " ")
     chunks[-1] = chunks[-1].removesuffix(" ")
     if len(chunks) == 1:
-        return repr(text)
-    concatenation = " ".join(repr(chunk) for chunk in chunks)
+        return py_literal(text)
+    concatenation = " ".join(py_literal(chunk) for chunk in chunks)
     return f"({concatenation})" if parenthesised else concatenation
 
 

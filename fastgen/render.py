@@ -22,7 +22,8 @@ from jinja2 import (
 )
 
 from fastgen import __version__
-from fastgen.pysource import docstring_text, fit, python_string
+from fastgen.line_split import lay_out
+from fastgen.pysource import LINE_LENGTH, docstring_text, fit, py_literal, python_string
 from fastgen.templates_dir import templates_dir
 from fastgen.text_cache import TextCache, cache_home
 
@@ -49,7 +50,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         autoescape=False,  # we render Python source, not HTML
     )
-    environment.filters["py"] = repr
+    environment.filters["py"] = py_literal
     environment.filters["pystr"] = python_string
     environment.filters["a"] = with_article
     environment.filters["doc"] = docstring_text
@@ -118,21 +119,54 @@ def _black(source: str) -> str:
     import black
 
     mode = black.Mode(target_versions={black.mode.TargetVersion.PY311})
-    formatted = black.format_str(source, mode=mode)
+    formatted = black.format_str(_laid_out(source), mode=mode)
     joined = join_adjacent_strings(formatted)
-    if joined == formatted:
-        return formatted
+    if joined != formatted:
+        formatted = black.format_str(joined, mode=mode)
     # black keeps the brackets of a joined text that now fits on its line
-    return _LONE_STRING_IN_BRACKETS.sub(r"=\1", black.format_str(joined, mode=mode))
+    return _without_lone_brackets(formatted)
+
+
+def _laid_out(source: str) -> str:
+    """``source`` laid out as black lays it out, its strings joined as
+    :func:`_black` joins them: black usually has nothing left to change, which
+    costs it one pass over the text instead of two (see :mod:`fastgen.line_split`).
+    """
+    joined = join_adjacent_strings(lay_out(source), within=LINE_LENGTH)
+    return _without_lone_brackets(_collapsed_lone_strings(joined))
+
+
+def _without_lone_brackets(source: str) -> str:
+    return _LONE_STRING_IN_BRACKETS.sub(r"=\1", source)
+
+
+def _collapsed_lone_strings(source: str) -> str:
+    """``source`` with ``=(`` one literal ``)`` over three lines on one line and
+    without the brackets, where black would put it on one line."""
+
+    def collapsed(match: re.Match[str]) -> str:
+        fits = len(match[1]) + len(match[2]) + len(match[3]) + 2 <= LINE_LENGTH
+        return f"{match[1]}{match[2]}{match[3]}" if fits else match[0]
+
+    return _LONE_STRING_OVER_LINES.sub(collapsed, source)
 
 
 #: ``=("text")``: a keyword argument whose brackets hold one plain literal.
 _LONE_STRING_IN_BRACKETS = re.compile(r'=\(("(?:[^"\\\n]|\\.)*")\)')
+#: A quote, blanks, a quote: where two literals may meet (or a string holds them).
+_QUOTES_SIDE_BY_SIDE = re.compile(r"""(?<!["'])["'][ \t]+["'](?!["'])""")
+#: The same over three lines: the line up to ``=``, the literal, what follows ``)``.
+_LONE_STRING_OVER_LINES = re.compile(
+    r'^([^\n]*=)\(\n[ ]*("(?:[^"\\\n]|\\.)*")\n[ ]*\)([^\n]*)$', re.MULTILINE
+)
 
 
-def join_adjacent_strings(source: str) -> str:
+def join_adjacent_strings(source: str, *, within: int | None = None) -> str:
     """``source`` with plain string literals that follow each other on one line
-    (``"a " "b"``) joined into one (``"a b"``)."""
+    (``"a " "b"``) joined into one (``"a b"``); ``within`` a line length, only
+    on lines no longer than it."""
+    if not _QUOTES_SIDE_BY_SIDE.search(source):
+        return source  # tokenizing is the costly part: skipped when it cannot join
     tokens = list(generate_tokens(io.StringIO(source).readline))
     runs: list[list[TokenInfo]] = []
     for left, right in pairwise(tokens):
@@ -147,9 +181,11 @@ def join_adjacent_strings(source: str) -> str:
         first, last = run[0], run[-1]
         quote = first.string[0]
         merged = quote + "".join(t.string[1:-1] for t in run) + quote
+        row = first.start[0] - 1
+        line = lines[row]
+        if within is not None and len(line.rstrip("\n")) > within:
+            continue
         if merged.count(quote) == 2:  # no quote inside: nothing to escape
-            row = first.start[0] - 1
-            line = lines[row]
             lines[row] = line[: first.start[1]] + merged + line[last.end[1] :]
     return "".join(lines)
 

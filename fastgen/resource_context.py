@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fastgen.access import AccessRule
 from fastgen.field_types import FieldKind, literal, on_delete_sql, pascal
 from fastgen.naming import Names
-from fastgen.pysource import python_string
+from fastgen.pysource import py_literal, python_string
 from fastgen.spec import FieldSpec, ResourceSpec
 
 
@@ -329,7 +329,7 @@ class FieldView:
 
     def compare(self, actual: str, expected: str) -> str:
         """An assert line comparing this field of two JSON objects."""
-        key = repr(self.column)
+        key = py_literal(self.column)
         right = f"{expected}[{key}]"
         if self.is_self_ref:  # factories leave self references unset
             right = f"{expected}.get({key})"
@@ -338,7 +338,7 @@ class FieldView:
     def compare_default(self, actual: str) -> str:
         """An assert line checking this field holds its default."""
         return self.kind.compare_default(
-            f"{actual}[{self.column!r}]", self.spec.default
+            f"{actual}[{py_literal(self.column)}]", self.spec.default
         )
 
 
@@ -428,7 +428,7 @@ class UniqueGroup:
     def all_set(self) -> str:
         """Python source: the ``merged`` values of its nullable columns are set
         (empty when none is nullable)."""
-        values = [f"merged[{column!r}]" for column in self.nullable_columns]
+        values = [f"merged[{py_literal(column)}]" for column in self.nullable_columns]
         if len(values) == 1:
             return f"{values[0]} is not None"
         return f"None not in ({', '.join(values)})" if values else ""

@@ -8,7 +8,7 @@ from typing import Any
 from fastgen.access import list_index_name, references_doc
 from fastgen.field_types import Import, literal
 from fastgen.imports import ImportSet
-from fastgen.pysource import comment
+from fastgen.pysource import comment, py_literal
 from fastgen.render import render_template
 from fastgen.resource_context import (
     FieldView,
@@ -492,7 +492,7 @@ def _sort_case(sortable: list[FieldView]) -> SortCase:
         if view.distinct_samples:
             first, second = view.sample(0), view.sample(1)
             low, high = sorted([first, second], key=view.kind.sort_key)
-            return SortCase(view.column, view, repr(low), repr(high))
+            return SortCase(view.column, view, py_literal(low), py_literal(high))
     return SortCase("created_at")
 
 

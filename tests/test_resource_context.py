@@ -87,11 +87,11 @@ def test_int_filters_carry_the_columns_range() -> None:
 @pytest.mark.parametrize(
     ("field", "example"),
     [
-        ("title:str{200}", "'An example title'"),
-        ("code:str{4}", "'An e'"),
-        ("price:decimal{10,2}", "'19.99'"),
-        ("ratio:decimal{3,3}", "'0.990'"),
-        ("count:decimal{1,0}", "'9'"),
+        ("title:str{200}", '"An example title"'),
+        ("code:str{4}", '"An e"'),
+        ("price:decimal{10,2}", '"19.99"'),
+        ("ratio:decimal{3,3}", '"0.990"'),
+        ("count:decimal{1,0}", '"9"'),
     ],
 )
 def test_openapi_examples_are_realistic_and_valid(field: str, example: str) -> None:

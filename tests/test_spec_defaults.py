@@ -74,7 +74,7 @@ def test_a_json_default_is_rendered_as_python() -> None:
     spec = parse_resource("Thing", ['meta:json=[true,null,{"b":false}]'])
     view = FieldView(spec.fields[0], Names.from_name("Thing"), None, True)
     assert view.compare_default("data") == (
-        "assert data['meta'] == [True, None, {'b': False}]"
+        'assert data["meta"] == [True, None, {"b": False}]'
     )
 
 

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from fastgen.pysource import python_string
+from fastgen.pysource import py_literal, python_string
 
 if TYPE_CHECKING:
     from fastgen.resource_context import FieldView
@@ -321,15 +321,15 @@ class FieldKind:
     def compare_default(self, actual: str, value: object) -> str:
         """An assert line checking that the JSON value ``actual`` is ``value``."""
         if value is None or isinstance(value, bool):
-            return f"assert {actual} is {value!r}"
+            return f"assert {actual} is {py_literal(value)}"
         return self.compare_value(actual, value)
 
     def compare_value(self, actual: str, value: object) -> str:
         """:meth:`compare_default` for a value that is not null or a bool."""
         if isinstance(value, date):
-            return f"assert {actual} == {value.isoformat()!r}"
+            return f"assert {actual} == {py_literal(value.isoformat())}"
         if isinstance(value, UUID):
-            return f"assert {actual} == {str(value)!r}"
+            return f"assert {actual} == {py_literal(str(value))}"
         return f"assert {actual} == {literal(value)}"
 
 
@@ -412,16 +412,16 @@ def literal(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, Decimal):
-        return f"Decimal({str(value)!r})"
+        return f"Decimal({py_literal(str(value))})"
     if isinstance(value, datetime):
-        return f"datetime.fromisoformat({value.isoformat()!r})"
+        return f"datetime.fromisoformat({py_literal(value.isoformat())})"
     if isinstance(value, date):
-        return f"date.fromisoformat({value.isoformat()!r})"
+        return f"date.fromisoformat({py_literal(value.isoformat())})"
     if isinstance(value, time):
-        return f"time.fromisoformat({value.isoformat()!r})"
+        return f"time.fromisoformat({py_literal(value.isoformat())})"
     if isinstance(value, UUID):
-        return f"uuid.UUID({str(value)!r})"
-    return python_string(value) if isinstance(value, str) else repr(value)
+        return f"uuid.UUID({py_literal(str(value))})"
+    return python_string(value) if isinstance(value, str) else py_literal(value)
 
 
 # SQLite's keywords and PostgreSQL's reserved words: a column named like one must

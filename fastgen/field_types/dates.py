@@ -14,6 +14,7 @@ from fastgen.field_types.base import (
     Import,
     quote_sql,
 )
+from fastgen.pysource import py_literal
 
 if TYPE_CHECKING:
     from fastgen.resource_context import FieldView
@@ -143,7 +144,7 @@ class DatetimeKind(FieldKind):
         assert isinstance(value, datetime)
         return (
             f"assert datetime.fromisoformat({actual}) == "
-            f"datetime.fromisoformat({value.isoformat()!r})"
+            f"datetime.fromisoformat({py_literal(value.isoformat())})"
         )
 
 
@@ -205,4 +206,4 @@ class TimeKind(FieldKind):
 
     def compare_value(self, actual: str, value: object) -> str:
         assert isinstance(value, time)
-        return f"assert {actual} == {value.isoformat()!r}"
+        return f"assert {actual} == {py_literal(value.isoformat())}"

@@ -24,7 +24,7 @@ from fastgen.field_types.base import (
     sql_identifier,
     whole_numbers,
 )
-from fastgen.pysource import python_string
+from fastgen.pysource import py_literal, python_string
 
 if TYPE_CHECKING:
     from fastgen.resource_context import FieldView
@@ -129,7 +129,7 @@ class _Bounded(FieldKind):
 
     def json_literal(self, value: Any) -> str:
         """Python source of ``value`` as the API takes it."""
-        return repr(value)
+        return py_literal(value)
 
     def number(self, sample: object) -> Any:
         return sample
@@ -350,8 +350,8 @@ class DecimalKind(_Bounded):
     def schema_annotation(self, view: FieldView) -> str:
         spec = view.spec
         args = [str(spec.precision), str(spec.scale)]
-        args += [] if spec.min is None else [f"minimum={str(spec.min)!r}"]
-        args += [] if spec.max is None else [f"maximum={str(spec.max)!r}"]
+        args += [] if spec.min is None else [f"minimum={py_literal(str(spec.min))}"]
+        args += [] if spec.max is None else [f"maximum={py_literal(str(spec.max))}"]
         return f"Annotated[Decimal, DecimalText({', '.join(args)})]"
 
     def size_args(self, spec: FieldSpec) -> list[str]:
@@ -402,8 +402,8 @@ class DecimalKind(_Bounded):
     def invalid_literals(self, spec: FieldSpec) -> list[str]:
         scale, whole = spec.scale or 0, (spec.precision or 1) - (spec.scale or 0)
         return [
-            repr("1." + "1" * (scale + 1)),
-            repr("9" * (whole + 1)),
+            py_literal("1." + "1" * (scale + 1)),
+            py_literal("9" * (whole + 1)),
             '"NaN"',
             '"1e2"',
             "1",  # a JSON number: decimals are sent as strings
@@ -411,7 +411,7 @@ class DecimalKind(_Bounded):
 
     def invalid_filter_literals(self, spec: FieldSpec) -> list[str]:
         whole = (spec.precision or 1) - (spec.scale or 0)
-        return ['"NaN"', '"Infinity"', '"1e2"', repr("9" * (whole + 1))]
+        return ['"NaN"', '"Infinity"', '"1e2"', py_literal("9" * (whole + 1))]
 
     def sort_key(self, value: object) -> Any:
         return Decimal(str(value))
@@ -420,7 +420,7 @@ class DecimalKind(_Bounded):
         return f"assert Decimal(str({left})) == Decimal(str({right}))"
 
     def compare_value(self, actual: str, value: object) -> str:
-        return f"assert Decimal({actual}) == Decimal({str(value)!r})"
+        return f"assert Decimal({actual}) == Decimal({py_literal(str(value))})"
 
 
 def _check_digits(number: Decimal, precision: int, scale: int) -> None:

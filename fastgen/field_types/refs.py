@@ -11,6 +11,7 @@ from fastgen.field_types.base import (
     Import,
 )
 from fastgen.field_types.scalars import UuidKind
+from fastgen.pysource import py_literal
 
 if TYPE_CHECKING:
     from fastgen.resource_context import FieldView
@@ -71,7 +72,7 @@ class RefKind(UuidKind):
             return []
         return [
             f'foreign_key="{view.target.names.plural_snake}.id"',
-            f"ondelete={on_delete_sql(view.spec)!r}",
+            f"ondelete={py_literal(on_delete_sql(view.spec))}",
         ]
 
 

@@ -14,6 +14,7 @@ from fastgen.field_types.base import (
     Import,
     quote_sql,
 )
+from fastgen.pysource import py_literal
 
 if TYPE_CHECKING:
     from fastgen.resource_context import FieldView
@@ -141,7 +142,7 @@ class JsonKind(FieldKind):
 
     def default_args(self, view: FieldView, value: object) -> list[str]:
         if isinstance(value, dict | list):  # typed: a list is not a JsonValue
-            return [f"default_factory=lambda: cast(JsonValue, {value!r})"]
+            return [f"default_factory=lambda: cast(JsonValue, {py_literal(value)})"]
         return super().default_args(view, value)
 
     def model_imports(self, spec: FieldSpec) -> list[Import]:

@@ -34,7 +34,7 @@ from fastgen.field_types.base import (
     sql_identifier,
     whole_numbers,
 )
-from fastgen.pysource import python_string
+from fastgen.pysource import py_literal, python_string
 
 if TYPE_CHECKING:
     from fastgen.resource_context import FieldView
@@ -399,7 +399,7 @@ class EnumKind(_Text):
 
     def model_type_args(self, view: FieldView) -> list[str]:
         return [
-            f"sa_type=sa.Enum({view.enum_class}, name={view.check_name!r}, "
+            f"sa_type=sa.Enum({view.enum_class}, name={py_literal(view.check_name)}, "
             f"native_enum=False, create_constraint=True, "
             f"length={self.max_length(view.spec)}, values_callable=enum_values)"
         ]
