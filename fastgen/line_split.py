@@ -18,6 +18,8 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import textwrap
+from collections.abc import Iterator
 from itertools import pairwise
 from tokenize import (
     COMMENT,
@@ -41,43 +43,66 @@ _CLOSING = frozenset(_OPENING.values())
 
 
 def lay_out(source: str) -> str:
-    """``source`` with statements written over several lines joined, then lines
-    longer than the line length split, where they are shapes this module knows.
+    """``source`` with each statement written over several lines joined (unless
+    a comment, a string over several lines, a backslash or a trailing comma,
+    which black keeps exploded, is in the way), then its lines longer than the
+    line length split, where they are shapes this module knows.
 
-    The result must parse to the same syntax tree as ``source`` (black formats
-    it without checking that); if it does not, ``source`` comes back unchanged.
+    A statement laid out must parse to the same syntax tree as before (black
+    formats without checking that); one that does not, or cannot be checked on
+    its own, is left as it was.
     """
-    laid_out = split_long_lines(join_statements(source))
-    if laid_out == source:
-        return source
-    try:
-        same = ast.dump(ast.parse(laid_out)) == ast.dump(ast.parse(source))
-    except SyntaxError:
-        same = False
-    return laid_out if same else source
-
-
-def join_statements(source: str) -> str:
-    """``source`` with each statement written over several lines on one line,
-    unless a comment, a string over several lines, a backslash or a trailing
-    comma (which black keeps exploded) is in the way."""
     try:
         tokens = list(generate_tokens(io.StringIO(source).readline))
     except (TokenError, SyntaxError):
         return source
     lines: list[str | None] = list(source.splitlines(keepends=True))
+    for statement in _statements(tokens):
+        first, last = statement[0].start[0], statement[-1].start[0]
+        before = "".join(line or "" for line in lines[first - 1 : last])
+        if last > first:
+            _join(lines, statement)
+        text = "".join(line or "" for line in lines[first - 1 : last])
+        if any(len(row) > LINE_LENGTH for row in text.splitlines()):
+            text = split_long_lines(text)
+        if text != before and not _same_code(before, text):
+            text = before
+        lines[first - 1 : last] = [text, *[None] * (last - first)]
+    return "".join(line for line in lines if line is not None)
+
+
+def _statements(tokens: list[TokenInfo]) -> Iterator[list[TokenInfo]]:
+    """The tokens of each statement, up to its NEWLINE."""
     statement: list[TokenInfo] = []
     for token in tokens:
         statement.append(token)
         if token.type == NEWLINE:
-            if statement[-1].start[0] > statement[0].start[0]:
-                _join(lines, statement)
+            yield statement
             statement = []
         elif token.type in (INDENT, DEDENT, ENCODING) or (
             token.type in (NL, COMMENT) and len(statement) == 1
         ):
             statement = []
-    return "".join(line for line in lines if line is not None)
+
+
+def _same_code(before: str, after: str) -> bool:
+    """Whether two layouts of one statement parse to the same syntax tree; false
+    when the statement does not parse on its own (``else:``, say)."""
+    try:
+        trees = [ast.parse(_standalone(text)) for text in (before, after)]
+    except SyntaxError:
+        return False
+    return ast.dump(trees[0]) == ast.dump(trees[1])
+
+
+def _standalone(statement: str) -> str:
+    """``statement`` dedented, with a body if it opens a block or decorates."""
+    text = textwrap.dedent(statement)
+    if text.startswith("@"):
+        return text + "def decorated():\n    pass\n"
+    if text.rstrip().endswith(":"):
+        return text + "    pass\n"
+    return text
 
 
 def _join(lines: list[str | None], statement: list[TokenInfo]) -> None:

@@ -155,8 +155,16 @@ def test_shapes_it_does_not_know_are_left_to_black(source: str) -> None:
 def test_a_layout_that_would_change_the_code_is_not_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(line_split, "split_long_lines", lambda text: "x = 2\n")
-    assert lay_out("x = (\n    1\n)\n") == "x = (\n    1\n)\n"
+    long_call = (
+        "value = compute(" + ", ".join(f"argument_{n}" for n in range(9)) + ")\n"
+    )
+    monkeypatch.setattr(line_split, "split_long_lines", lambda text: "value = 2\n")
+    assert lay_out(long_call) == long_call
+
+
+def test_a_statement_that_cannot_be_checked_on_its_own_is_left_alone() -> None:
+    source = "if ready:\n    pass\nelse:  # a comment\n    pass\n"
+    assert lay_out(source) == source
 
 
 def test_rendered_resources_need_one_pass_of_black() -> None:
