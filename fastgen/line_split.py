@@ -255,7 +255,10 @@ def _split(line: str, tokens: list[TokenInfo]) -> str | None:
     if len(items) == 1 and len(inside) > 1 and all(t.type == STRING for t in inside):
         # implicit concatenation: a piece per line
         return "\n".join([head, *(inner + t.string for t in inside), tail])
-    if len(items) < 2 or (opening.string == "[" and called):
+    if len(items) == 1:  # one argument, itself split on a line of its own
+        nested = split_long_lines(f"{inner}{body}\n").rstrip("\n")
+        return None if nested == inner + body else f"{head}\n{nested}\n{tail}"
+    if opening.string == "[" and called:
         return None  # a subscript's trailing-comma rules differ: left to black
     if delimiter == "for":
         return "\n".join([head, *(inner + item for item in items), tail])

@@ -33,7 +33,7 @@ from uuid import UUID
 from fastgen.access import list_index_name
 from fastgen.errors import FastgenError
 from fastgen.field_types import OWNER_ID_KIND, FieldKind, quote_sql
-from fastgen.pysource import python_string
+from fastgen.pysource import py_literal, python_string
 from fastgen.render import render_template
 from fastgen.resource_context import (
     FieldView,
@@ -923,7 +923,7 @@ def _rename_table_lines(old: str, new: str) -> list[str]:
     """Rename a table, and on PostgreSQL its primary key (named after it) too."""
     sql = f"ALTER TABLE {new} RENAME CONSTRAINT pk_{old} TO pk_{new}"
     return [
-        f"op.rename_table({old!r}, {new!r})",
+        f"op.rename_table({py_literal(old)}, {py_literal(new)})",
         'if op.get_context().dialect.name == "postgresql":',
         f"    op.execute({python_string(sql, parenthesised=False)})",
     ]
@@ -937,7 +937,8 @@ def _retarget_blocks(
     for table, column, on_delete in referrers:
         block = _Block(True, table=table)
         block.add(
-            f"batch_op.drop_constraint(op.f({_fk_name(table, column, old)!r}), "
+            "batch_op.drop_constraint("
+            f"op.f({py_literal(_fk_name(table, column, old))}), "
             'type_="foreignkey")'
         )
         block.add(
@@ -972,14 +973,14 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
     for change in diff.changes:
         kind = change.kind
         if kind is ChangeKind.DROP_INDEX:
-            first.add(f"batch_op.drop_index(op.f({change.name!r}))")
+            first.add(f"batch_op.drop_index(op.f({py_literal(change.name)}))")
         elif kind is ChangeKind.DROP_CONSTRAINT:
             first.add(
-                f"batch_op.drop_constraint(op.f({change.name!r}), "
-                f"type_={change.constraint.kind.value!r})"
+                f"batch_op.drop_constraint(op.f({py_literal(change.name)}), "
+                f"type_={py_literal(change.constraint.kind.value)})"
             )
         elif kind is ChangeKind.DROP_COLUMN:
-            first.add(f"batch_op.drop_column({change.name!r})", change.review)
+            first.add(f"batch_op.drop_column({py_literal(change.name)})", change.review)
         elif kind is ChangeKind.RENAME_COLUMN:
             _rename_column(first, change)
         elif kind is ChangeKind.ALTER_TYPE:
@@ -995,9 +996,9 @@ def _blocks(diff: SchemaDiff) -> list[_Block]:
         elif kind is ChangeKind.ADD_INDEX:
             block = on_renamed if change.column in renamed else first
             assert isinstance(change.new, IndexDef)
-            columns = ", ".join(repr(column) for column in change.new.indexed)
+            columns = ", ".join(py_literal(column) for column in change.new.indexed)
             block.add(
-                f"batch_op.create_index(op.f({change.name!r}), "
+                f"batch_op.create_index(op.f({py_literal(change.name)}), "
                 f"[{columns}], unique=False)"
             )
     return [block for block in (first, on_renamed, fill, second) if block.lines]
@@ -1007,7 +1008,8 @@ def _rename_column(block: _Block, change: Change) -> None:
     before = change.old
     assert isinstance(before, ColumnDef)
     block.add(
-        f"batch_op.alter_column({change.name!r}, new_column_name={change.column!r}, "
+        f"batch_op.alter_column({py_literal(change.name)}, "
+        f"new_column_name={py_literal(change.column)}, "
         f"existing_type={before.type_source}, existing_nullable={before.nullable})"
     )
 
@@ -1018,14 +1020,14 @@ def _alter_type(block: _Block, change: Change) -> None:
     if before.type_source == after.type_source:
         return  # e.g. str <-> enum, uuid <-> ref: only constraints change
     args = [
-        repr(after.name),
+        py_literal(after.name),
         f"existing_type={before.type_source}",
         f"type_={after.type_source}",
         f"existing_nullable={before.nullable}",
     ]
     if before.kind.family != after.kind.family:
         using = f'"{after.name}"::{after.pg_type}'
-        args.append(f"postgresql_using={using!r}")
+        args.append(f"postgresql_using={py_literal(using)}")
     block.add(f"batch_op.alter_column({', '.join(args)})", change.review)
 
 
@@ -1034,15 +1036,16 @@ def _alter_nullable(
 ) -> None:
     after = change.new
     assert isinstance(after, ColumnDef)
-    args = f"{after.name!r}, existing_type={after.type_source}"
+    args = f"{py_literal(after.name)}, existing_type={after.type_source}"
     if after.nullable:
         first.add(f"batch_op.alter_column({args}, nullable=True)")
         return
     if after.has_default:
         fill.add(
-            f"op.execute(sa.table({table!r}, sa.column({after.name!r}))"
-            f".update().where(sa.column({after.name!r}).is_(None))"
-            f".values({{{after.name!r}: {_sql_default(after)}}}))"
+            f"op.execute(sa.table({py_literal(table)}, "
+            f"sa.column({py_literal(after.name)}))"
+            f".update().where(sa.column({py_literal(after.name)}).is_(None))"
+            f".values({{{py_literal(after.name)}: {_sql_default(after)}}}))"
         )
     second.add(f"batch_op.alter_column({args}, nullable=False)", change.review)
 
@@ -1052,36 +1055,37 @@ def _add_column(first: _Block, second: _Block, change: Change) -> None:
     assert isinstance(column, ColumnDef)
     name, type_source = column.name, column.type_source
     if column.nullable:
-        first.add(f"batch_op.add_column(sa.Column({name!r}, {type_source}))")
+        first.add(f"batch_op.add_column(sa.Column({py_literal(name)}, {type_source}))")
     elif column.has_default:
         first.add(
-            f"batch_op.add_column(sa.Column({name!r}, {type_source}, nullable=False, "
+            f"batch_op.add_column(sa.Column({py_literal(name)}, {type_source}, "
+            "nullable=False, "
             f"server_default={_sql_default(column)}))"
         )
         second.add(
-            f"batch_op.alter_column({name!r}, existing_type={type_source}, "
+            f"batch_op.alter_column({py_literal(name)}, existing_type={type_source}, "
             "existing_nullable=False, server_default=None)"
         )
     else:
-        first.add(f"batch_op.add_column(sa.Column({name!r}, {type_source}))")
+        first.add(f"batch_op.add_column(sa.Column({py_literal(name)}, {type_source}))")
         second.add(
-            f"batch_op.alter_column({name!r}, existing_type={type_source}, "
+            f"batch_op.alter_column({py_literal(name)}, existing_type={type_source}, "
             "nullable=False)",
             change.review,
         )
 
 
 def _create_constraint(constraint: ConstraintDef) -> str:
-    name = f"op.f({constraint.name!r})"
+    name = f"op.f({py_literal(constraint.name)})"
     columns = list(constraint.columns)
     if constraint.kind is ConstraintKind.CHECK:
         sql = python_string(constraint.sql)
         return f"batch_op.create_check_constraint({name}, {sql})"
     if constraint.kind is ConstraintKind.UNIQUE:
-        return f"batch_op.create_unique_constraint({name}, {columns!r})"
+        return f"batch_op.create_unique_constraint({name}, {py_literal(columns)})"
     return (
-        f"batch_op.create_foreign_key({name}, {constraint.target_table!r}, "
-        f'{columns!r}, ["id"], ondelete={constraint.on_delete!r})'
+        f"batch_op.create_foreign_key({name}, {py_literal(constraint.target_table)}, "
+        f'{py_literal(columns)}, ["id"], ondelete={py_literal(constraint.on_delete)})'
     )
 
 
