@@ -2,10 +2,13 @@
 fresh interpreter per run (so imports cost what they cost the command).
 
 The steps, in the command's order: importing the CLI (typer), importing the
-add-resource pipeline (pydantic, jinja2, yaml), rendering, formatting (black
+add-resource pipeline (pydantic, jinja2, yaml), rendering, laying the code out as
+black would (which formatting does again), formatting (black
 imported and run, then the same text again from fastgen's cache), wiring (libcst
 imported and run, then from the cache), planning with everything cached, applying
-the plan (writes and fsyncs), and importing the report (rich). Each run uses an
+the plan (writes and fsyncs), and importing the report (rich). The steps run one
+after the other here; the command formats in a worker process while it wires (see
+``fastgen.parallel``). Each run uses an
 empty cache and a fresh copy of a newly generated project; the spec is the
 three-field Post of the README.
 
@@ -55,8 +58,13 @@ files = add_resource.render_resource(
     layout=add_resource.project_layout(config),
 )
 step("render")
+from fastgen.render import _laid_out
+for path, text in files.items():
+    if path.endswith(".py"):
+        _laid_out(text)
+step("lay out (line_split)")
 add_resource.format_python_files(files)
-step("format (black)")
+step("format (lay out + black)")
 add_resource.format_python_files(files)
 step("format (cached)")
 add_resource._wiring_edits(config, spec, None, sources={})
