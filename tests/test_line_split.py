@@ -6,13 +6,20 @@ before: the module is only right where it agrees with black.
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import black
 import pytest
+from hypothesis import assume, given, settings
 
-from fastgen import line_split
+from fastgen import line_split, render
+from fastgen.errors import FastgenError
 from fastgen.line_split import lay_out
 from fastgen.render import _laid_out
+from fastgen.resource_context import targets_of
 from fastgen.resource_render import render_create_migration, render_resource
+from fastgen.spec import parse_resource
+from tests.test_property_specs import specs
 from tests.test_snapshots import MIGRATION, SPECS, TARGETS
 
 MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311})
@@ -200,3 +207,24 @@ def test_rendered_resources_need_one_pass_of_black() -> None:
                     unstable.append(f"{spec.name}: {path}")
     # annotations too long for their line: black's optional brackets decide
     assert unstable == ["Recipe: app/recipes/schemas.py"]
+
+
+@settings(max_examples=25, derandomize=True, deadline=None)
+@given(spec=specs)
+def test_laying_out_first_never_changes_what_black_gives(
+    spec: tuple[str, list[str], bool],
+) -> None:
+    """Random specs (those of the property test): each rendered file formats to
+    the same text with the pre-pass as without it."""
+    name, fields, _ = spec
+    try:
+        resource = parse_resource(name, fields)
+        post = parse_resource("Post", ["title:str{200}"])
+    except FastgenError:
+        assume(False)
+    targets = targets_of({"Post": post} | {resource.name: resource})
+    for path, text in render_resource(resource, targets=targets).items():
+        if path.endswith(".py"):
+            with patch.object(render, "_laid_out", lambda source: source):
+                without = render._black(text)
+            assert render._black(text) == without, path
