@@ -1,16 +1,20 @@
-"""Long lines split the way black splits them, before black runs.
+"""Code laid out the way black lays it out, before black runs.
 
 Black formats a file in one pass when its input is already formatted, in two when
 it changes anything (its second pass checks that the result is stable), and
-rendered templates change wherever a statement outgrows the line length. Splitting
-those lines first, as black would, halves black's time on the files fastgen
-renders. Black still formats every file afterwards, so a line split differently
-than black would split it costs time, never correctness.
+rendered templates change wherever a statement outgrows the line length or was
+split by hand where it fits. Laying those statements out first, as black would,
+halves black's time on the files fastgen renders. Black still formats every file
+afterwards, so a statement laid out differently than black would lay it out
+costs time, never correctness; and a statement whose syntax tree the layout would
+change is left as it was.
 
-Only the common shapes are split: one bracket pair ending the line (a call, a
-literal, a ``def``'s parameters), its contents on one line of their own when they
-fit there, else one item per line with a trailing comma. Anything else is left
-to black.
+Only the common shapes are handled: statements split by hand are joined (unless a
+trailing comma keeps them exploded, as black does); a long line is split at the
+bracket pair that ends it (a call, a literal, a ``def``'s parameters), its
+contents on a line of their own when they fit there, else one item per line with
+a trailing comma; long imports and conditional expressions get brackets.
+Anything else is left to black.
 """
 
 from __future__ import annotations
@@ -304,10 +308,11 @@ def _split_import(line: str, tokens: list[TokenInfo]) -> str | None:
     names = next((i for i, t in enumerate(tokens) if t.string == "import"), None)
     if names is None or tokens[-1].string == "*":
         return None
+    indent = line[: len(line) - len(line.lstrip(" "))]
     head = line[: tokens[names].end[1]]
     items = line[tokens[names].end[1] :].split(",")
-    rows = [f"    {item.strip()}," for item in items]
-    return "\n".join([f"{head} (", *rows, ")"])
+    rows = [f"{indent}    {item.strip()}," for item in items]
+    return "\n".join([f"{head} (", *rows, f"{indent})"])
 
 
 def _split_strings(line: str, tokens: list[TokenInfo]) -> str | None:
