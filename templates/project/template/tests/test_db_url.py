@@ -1,7 +1,10 @@
 """Translation of database URLs for the async drivers."""
 
+from pathlib import Path
+
 import pytest
-from sqlalchemy.pool import QueuePool
+from sqlalchemy import Connection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 
 from app.core.db import create_engine, normalize_database_url
 from tests.support import make_settings
@@ -106,3 +109,33 @@ async def test_postgres_pool_is_sized_by_the_settings() -> None:
     assert isinstance(pool, QueuePool)
     assert pool.size() == 7
     await engine.dispose()
+
+
+def _in_transaction(raw: PoolProxiedConnection) -> bool:
+    driver = raw.driver_connection
+    assert driver is not None
+    return bool(driver.in_transaction)
+
+
+async def test_sqlite_connections_return_to_the_pool_without_a_transaction(
+    tmp_path: Path,
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+    engine = create_engine(make_settings(database_url=database_url))
+
+    def write_without_commit(connection: Connection) -> tuple[bool, bool]:
+        raw = connection.engine.raw_connection()
+        raw.cursor().execute("CREATE TABLE t (x INTEGER)")
+        raw.cursor().execute("INSERT INTO t VALUES (1)")
+        opened = _in_transaction(raw)
+        raw.close()  # back to the pool, the INSERT not committed
+        raw = connection.engine.raw_connection()  # the same connection again
+        still_open = _in_transaction(raw)
+        raw.close()
+        return opened, still_open
+
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(write_without_commit) == (True, False)
+    finally:
+        await engine.dispose()

@@ -8,6 +8,7 @@ from typing import Annotated
 import pytest
 from pydantic import Field, TypeAdapter, ValidationError
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core.types import (
     DecimalText,
@@ -45,6 +46,22 @@ def test_utc_datetime_stores_utc_and_reads_back_aware() -> None:
     assert column.process_result_value(naive, dialect) == stored
     with pytest.raises(ValueError, match="naive"):
         column.process_bind_param(naive, dialect)
+
+
+def test_utc_datetime_reads_rows_as_aware_utc() -> None:
+    utc = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    paris = utc.astimezone(timezone(timedelta(hours=2)))
+    postgres = create_async_engine("postgresql+asyncpg://localhost/db").dialect
+    cases = [(sqlite.dialect(), "2024-05-01 10:00:00.000000"), (postgres, paris)]
+    for dialect, stored in cases:
+        read = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
+        assert read is not None
+        assert read(None) is None
+        converted = read(stored)
+        assert converted == utc
+        assert converted is not None and converted.tzinfo is UTC
+        if dialect is postgres:
+            assert read(utc) is utc  # asyncpg's values are UTC already
 
 
 def test_enum_values_are_stored_by_value() -> None:

@@ -10,7 +10,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.pool import (
+    ConnectionPoolEntry,
+    PoolProxiedConnection,
+    PoolResetState,
+)
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -122,6 +126,26 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _roll_back_open_transaction(
+    dbapi_connection: Any, _record: ConnectionPoolEntry, state: PoolResetState
+) -> None:
+    """Reset a SQLite connection returned to the pool: roll back a transaction
+    only if one is still open.
+
+    The pool's default reset rolls back every connection it gets back, one more
+    call through aiosqlite's thread per request, though the session has ended
+    its transaction already and the driver opens one before a write only.
+    """
+    if not state.asyncio_safe:
+        return  # as the default reset: nothing can be awaited here
+    try:
+        in_transaction = dbapi_connection.driver_connection.in_transaction
+    except ValueError:  # aiosqlite: the connection is closed
+        return
+    if in_transaction:
+        dbapi_connection.rollback()
+
+
 def check_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
     """Ping a pooled connection before use only if it sat idle over ``idle_seconds``.
 
@@ -173,9 +197,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
         connect_args=config.connect_args,
         **config.engine_kwargs,
         **pool_sizes,
+        # SQLite: see _roll_back_open_transaction, the pool's reset instead.
+        **({"pool_reset_on_return": None} if config.is_sqlite else {}),
     )
     if config.is_sqlite:
         event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine.sync_engine, "reset", _roll_back_open_transaction)
     else:
         check_idle_connections(engine, settings.database_idle_check_seconds)
     return engine

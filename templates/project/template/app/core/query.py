@@ -18,15 +18,30 @@ async def reject_unknown_query_parameters(request: Request) -> None:
     Installed once for the whole app (``FastAPI(dependencies=[...])``), so
     every route gets it; the error names each unknown parameter.
     """
+    if not request.scope.get("query_string"):
+        return
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    unknown = sorted(set(request.query_params) - _query_names(route.dependant))
+    unknown = sorted(set(request.query_params) - _declared_names(route))
     if unknown:
         raise FieldValidationError(
             {name: ["Unknown query parameter"] for name in unknown},
             f"Unknown query parameter: {', '.join(unknown)}",
         )
+
+
+#: Per route (by id; a route held here keeps its id), the route and its query
+#: parameters: worked out once, not on every request. Routes are not hashable.
+_declared: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+
+
+def _declared_names(route: APIRoute) -> frozenset[str]:
+    """The query parameters ``route`` declares."""
+    entry = _declared.get(id(route))
+    if entry is None:
+        entry = _declared[id(route)] = (route, frozenset(_query_names(route.dependant)))
+    return entry[1]
 
 
 def _query_names(dependant: Dependant) -> set[str]:

@@ -28,18 +28,9 @@ class Page(BaseModel, Generic[T]):
 
 
 class PageParams:
-    """``page`` and ``page_size`` query parameters, bounded."""
+    """A page of a collection: its 1-based number and its size."""
 
-    def __init__(
-        self,
-        page: Annotated[
-            int, Query(ge=1, le=MAX_PAGE, description="1-based page number.")
-        ] = 1,
-        page_size: Annotated[
-            int,
-            Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (max 100)."),
-        ] = 50,
-    ) -> None:
+    def __init__(self, page: int = 1, page_size: int = 50) -> None:
         self.page = page
         self.page_size = page_size
 
@@ -49,4 +40,21 @@ class PageParams:
         return (self.page - 1) * self.page_size
 
 
-PageParamsDep = Annotated[PageParams, Depends()]
+async def page_params(
+    page: Annotated[
+        int, Query(ge=1, le=MAX_PAGE, description="1-based page number.")
+    ] = 1,
+    page_size: Annotated[
+        int,
+        Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (max 100)."),
+    ] = 50,
+) -> PageParams:
+    """The ``page`` and ``page_size`` query parameters, bounded.
+
+    A coroutine on purpose: FastAPI runs a class or plain function dependency in
+    its thread pool, a hop that costs more than the parsing itself.
+    """
+    return PageParams(page, page_size)
+
+
+PageParamsDep = Annotated[PageParams, Depends(page_params)]

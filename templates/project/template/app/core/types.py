@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -59,6 +60,28 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    def result_processor(
+        self, dialect: sa.Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None]:
+        """Read each value as :meth:`process_result_value` does, in one call
+        with the driver type's own parsing where TypeDecorator's processor makes
+        three: a page of rows reads two timestamps per row."""
+        parse = self.impl_instance.result_processor(dialect, coltype)
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if parse is not None:
+                value = parse(value)
+            read: datetime = value
+            if read.tzinfo is UTC:  # asyncpg's timestamptz values
+                return read
+            if read.tzinfo is None:  # SQLite keeps no offset
+                return read.replace(tzinfo=UTC)
+            return read.astimezone(UTC)
+
+        return process
 
 
 def enum_values(enum: type[Enum]) -> list[str]:
