@@ -278,7 +278,10 @@ def plan_resources(
                 head_start=formatter is not None,
             )
             (state.wiring, done_here), done_there = worker.run_alongside(
-                lambda: _wired_and_formatted(config, state.retired, routers, ours),
+                lambda: (
+                    _wiring(config, state.retired, routers),
+                    format_python_files(ours),
+                ),
                 format_python_files,
                 theirs,
             )
@@ -620,17 +623,6 @@ def _share_formatting(
         ours[path] = files[path]
         budget -= len(files[path])
     return ours, {p: t for p, t in files.items() if p not in ours}
-
-
-def _wired_and_formatted(
-    config: ProjectConfig,
-    retired: list[tuple[ResourceSpec, str]],
-    routers: list[tuple[ResourceSpec, str]],
-    files: dict[str, str],
-) -> tuple[dict[str, str], dict[str, str]]:
-    """This process's share: the wiring files (see :func:`_wiring`), and
-    ``files`` black-formatted."""
-    return _wiring(config, retired, routers), format_python_files(files)
 
 
 def _wiring(

@@ -44,6 +44,7 @@ from fastgen.pysource import LINE_LENGTH
 
 _OPENING = {"(": ")", "[": "]", "{": "}"}
 _CLOSING = frozenset(_OPENING.values())
+_SIGNATURES = frozenset({"def", "async", "class"})  # first words of a signature
 
 
 def lay_out(source: str) -> str:
@@ -225,7 +226,7 @@ def _split(line: str, tokens: list[TokenInfo]) -> str | None:
     wrapped = _wrap_conditional(line, tokens)
     if wrapped is not None:
         return wrapped
-    if first in ("def", "async", "class"):
+    if first in _SIGNATURES:
         # black splits a signature at its parameters, not its return annotation
         pair = next((pair for pair in brackets if tokens[pair[0]].string == "("), None)
     else:
@@ -249,7 +250,7 @@ def _split(line: str, tokens: list[TokenInfo]) -> str | None:
     if found is None or found[0][-1] == "":
         return None  # a trailing comma already: black's magic trailing comma
     items, delimiter = found
-    literal = not called and first not in ("def", "async", "class")
+    literal = not called and first not in _SIGNATURES
     exploded = literal and delimiter == "," and len(items) > 1
     if len(inner) + len(body) <= LINE_LENGTH and not exploded:
         # black keeps a call's arguments together, but a literal's items

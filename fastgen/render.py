@@ -151,13 +151,15 @@ def _collapsed_lone_strings(source: str) -> str:
     return _LONE_STRING_OVER_LINES.sub(collapsed, source)
 
 
+#: A one-line double-quoted literal.
+_PLAIN_LITERAL = r'"(?:[^"\\\n]|\\.)*"'
 #: ``=("text")``: a keyword argument whose brackets hold one plain literal.
-_LONE_STRING_IN_BRACKETS = re.compile(r'=\(("(?:[^"\\\n]|\\.)*")\)')
+_LONE_STRING_IN_BRACKETS = re.compile(rf"=\(({_PLAIN_LITERAL})\)")
 #: A quote, blanks, a quote: where two literals may meet (or a string holds them).
 _QUOTES_SIDE_BY_SIDE = re.compile(r"""(?<!["'])["'][ \t]+["'](?!["'])""")
 #: The same over three lines: the line up to ``=``, the literal, what follows ``)``.
 _LONE_STRING_OVER_LINES = re.compile(
-    r'^([^\n]*=)\(\n[ ]*("(?:[^"\\\n]|\\.)*")\n[ ]*\)([^\n]*)$', re.MULTILINE
+    rf"^([^\n]*=)\(\n[ ]*({_PLAIN_LITERAL})\n[ ]*\)([^\n]*)$", re.MULTILINE
 )
 
 
