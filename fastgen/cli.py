@@ -794,4 +794,6 @@ def token(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    from fastgen.collector import run_command
+
+    run_command(app)

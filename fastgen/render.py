@@ -22,6 +22,7 @@ from jinja2 import (
 )
 
 from fastgen import __version__
+from fastgen.collector import resume_for_work
 from fastgen.line_split import lay_out
 from fastgen.pysource import LINE_LENGTH, docstring_text, fit, py_literal, python_string
 from fastgen.templates_dir import templates_dir
@@ -118,6 +119,7 @@ def _black(source: str) -> str:
     """
     import black
 
+    resume_for_work()  # black's trees link parents and children: cycles
     mode = black.Mode(target_versions={black.mode.TargetVersion.PY311})
     formatted = black.format_str(_laid_out(source), mode=mode)
     joined = join_adjacent_strings(formatted)
