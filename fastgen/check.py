@@ -8,7 +8,6 @@ whether a new fastgen version would write something different.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from fastgen import __version__
 from fastgen.errors import FastgenError
+from fastgen.file_hashes import FileHashes
 from fastgen.manifest import (
     BASES_PATH,
     MANIFEST_PATH,
@@ -72,12 +72,15 @@ def check_project(config: ProjectConfig) -> CheckReport:
     """Compare the project with its manifest and specs."""
     root = config.root
     manifest = load_manifest(root)
-    spec_files = _spec_file_hashes(root)
+    hashes = FileHashes(str(root))
+    spec_files = _spec_file_hashes(root, hashes)
     report = CheckReport(resources=len(manifest.resources))
     recorded = {record.spec_file for record in manifest.resources.values()}
     wiring = _WiringFiles(config)
     for name, record in sorted(manifest.resources.items()):
-        report.problems += _check_resource(config, name, record, spec_files, wiring)
+        report.problems += _check_resource(
+            config, name, record, spec_files, wiring, hashes
+        )
     if manifest.resources:
         report.problems += _chain_problems(config, manifest.written_hashes())
     for path in sorted(set(spec_files) - recorded):
@@ -93,20 +96,21 @@ def check_project(config: ProjectConfig) -> CheckReport:
                 fix=SYNC,
             )
         )
+    hashes.save()
     return report
 
 
-def _spec_file_hashes(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): _file_hash(path)
-        for path in sorted((root / "resources").glob("*"))
-        if path.suffix in {".yaml", ".yml", ".toml"}
+def _spec_file_hashes(root: Path, hashes: FileHashes) -> dict[str, str]:
+    try:
+        names = sorted(entry.name for entry in os.scandir(root / "resources"))
+    except OSError:
+        return {}
+    found = {
+        f"resources/{name}": hashes.of(f"resources/{name}")
+        for name in names
+        if name.endswith((".yaml", ".yml", ".toml"))
     }
-
-
-def _file_hash(path: str | Path) -> str:
-    with open(path, "rb") as file:
-        return hashlib.sha256(file.read()).hexdigest()
+    return {path: digest for path, digest in found.items() if digest is not None}
 
 
 def _check_resource(
@@ -115,6 +119,7 @@ def _check_resource(
     record: ResourceRecord,
     spec_files: dict[str, str],
     wiring: _WiringFiles,
+    hashes: FileHashes,
 ) -> list[Problem]:
     if record.spec_file not in spec_files:
         return [
@@ -126,7 +131,7 @@ def _check_resource(
                 f"restore {record.spec_file} from version control",
             )
         ]
-    problems = _file_problems(config, name, record)
+    problems = _file_problems(config, name, record, hashes)
     problems += _ejected_problems(name, record)
     problems += _wiring_problems(config, name, record, wiring)
     unchanged = spec_files[
@@ -140,16 +145,14 @@ def _check_resource(
 
 
 def _file_problems(
-    config: ProjectConfig, name: str, record: ResourceRecord
+    config: ProjectConfig, name: str, record: ResourceRecord, hashes: FileHashes
 ) -> list[Problem]:
-    root = str(config.root)  # plain strings: pathlib costs more than the hashing
     problems = []
     for path, digest in sorted(record.files.items()):
-        target = os.path.join(root, path)
         if path == record.spec_file:
             continue  # the spec is the user's to edit
         if config.is_migration(path):
-            if not os.path.isfile(target):
+            if not os.path.isfile(config.root / path):
                 problems.append(
                     Problem(
                         name,
@@ -161,13 +164,14 @@ def _file_problems(
                     )
                 )
             continue  # once written, a migration is the user's to edit
-        if not os.path.isfile(target):
+        found = hashes.of(path)
+        if found is None:
             problems.append(
                 Problem(
                     name, "missing", path, f"generated file {path} is missing", SYNC
                 )
             )
-        elif _file_hash(target) != digest:
+        elif found != digest:
             part = _part_of(path)
             keep = f", `fastgen eject {name} {part}`" if part else ""
             problems.append(

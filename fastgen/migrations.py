@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,18 +34,23 @@ def read_revisions(
     ``written`` maps paths to the hash of what fastgen wrote there (the manifest's
     record): a revision still as written is read by its known shape, not parsed.
     """
+    directory = os.path.join(root, versions_dir)
+    try:  # plain strings: pathlib would cost more than reading the files
+        names = sorted(
+            entry.name
+            for entry in os.scandir(directory)
+            if entry.name.endswith(".py") and entry.is_file()
+        )
+    except OSError:
+        names = []
     revisions = []
-    for file in sorted((root / versions_dir).glob("*.py")):
-        digest = (written or {}).get(file.relative_to(root).as_posix())
-        values = _as_written(file, digest) or _module_strings(file)
+    for name in names:
+        file, path = os.path.join(directory, name), f"{versions_dir}/{name}"
+        values = _as_written(file, (written or {}).get(path)) or _module_strings(file)
         if "revision" in values:
             down = values.get("down_revision")
             parents = down if isinstance(down, tuple) else (down,) if down else ()
-            revisions.append(
-                Revision(
-                    str(values["revision"]), parents, file.relative_to(root).as_posix()
-                )
-            )
+            revisions.append(Revision(str(values["revision"]), parents, path))
     return revisions
 
 
@@ -108,13 +114,14 @@ _WRITTEN_IDS = re.compile(
 )
 
 
-def _as_written(file: Path, digest: str | None) -> dict[str, str | None]:
+def _as_written(file: str, digest: str | None) -> dict[str, str | None]:
     """``revision`` and ``down_revision`` of a file still as fastgen wrote it
     (its bytes hash to ``digest``), else nothing."""
     if digest is None:
         return {}
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as stream:
+            data = stream.read()
     except OSError as exc:
         raise FastgenError(f"cannot read migration {file}: {exc}; fix it") from exc
     if hashlib.sha256(data).hexdigest() != digest:
@@ -123,10 +130,10 @@ def _as_written(file: Path, digest: str | None) -> dict[str, str | None]:
     return {"revision": found[1], "down_revision": found[2]} if found else {}
 
 
-def _module_strings(file: Path) -> dict[str, str | tuple[str, ...] | None]:
+def _module_strings(file: str) -> dict[str, str | tuple[str, ...] | None]:
     """Top-level ``name = "literal"`` assignments (annotated or not)."""
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8"))
+        tree = ast.parse(Path(file).read_text(encoding="utf-8"))
     except (OSError, SyntaxError) as exc:
         raise FastgenError(f"cannot read migration {file}: {exc}; fix it") from exc
     values: dict[str, str | tuple[str, ...] | None] = {}

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
+import fastgen.file_hashes
 from fastgen.cli import app
+from fastgen.file_hashes import file_hash
 from tests.cli_results import (
     fails,
     generated,
@@ -544,6 +547,29 @@ def test_forbidding_rendering_is_effective(
     result = cli.invoke(app, ["check"])
     assert isinstance(result.exception, AssertionError)
     assert "fast path" in str(result.exception)
+
+
+def test_check_reads_only_files_whose_status_changed(
+    cli: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier check's hashes are reused for files whose status is unchanged
+    (fastgen.file_hashes); a hand edit changes it."""
+    monkeypatch.setattr(fastgen.file_hashes, "RECENT_NS", -(10**12))  # all old
+    _clean(cli)
+    read: list[str] = []
+
+    def counted(path: str) -> str:
+        read.append(Path(path).relative_to(project).as_posix())
+        return file_hash(path)
+
+    monkeypatch.setattr(fastgen.file_hashes, "file_hash", counted)
+    _clean(cli)
+    assert read == []
+    time.sleep(0.05)  # let the filesystem's clock tick
+    service = project / "app/posts/service.py"
+    service.write_text(service.read_text() + "HAND_EDIT = 1\n")
+    assert _kinds(cli) == {("Post", "modified", "app/posts/service.py")}
+    assert "app/posts/service.py" in read
 
 
 def test_check_does_not_import_the_renderers(project: Path) -> None:
