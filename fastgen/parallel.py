@@ -111,5 +111,37 @@ def _serve(job_read: int, result_write: int, modules: tuple[str, ...]) -> None:
 
 
 def formatting_worker() -> Worker:
-    """A worker that imports black (and fastgen's renderer) to format files."""
+    """A worker that imports black (and fastgen's renderer) to format files: send
+    it :func:`format_in_two`."""
     return Worker("black", "fastgen.render")
+
+
+def format_in_two(files: dict[str, str]) -> dict[str, str]:
+    """The formatting worker's job: ``files`` formatted, about half of them (by
+    size) in a child forked now, which starts with black already imported.
+
+    The command itself wires meanwhile: three busy processes on two cores (or
+    more) finish sooner than this one formatting alone, and the command never
+    imports black.
+    """
+    from fastgen.render import format_python_files
+
+    if len(files) < 2:
+        return format_python_files(files)
+    mine, theirs = _halves(files)
+    with Worker() as child:
+        done_here, done_there = child.run_alongside(
+            lambda: format_python_files(mine), format_python_files, theirs
+        )
+    return done_here | done_there
+
+
+def _halves(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``files`` in two parts of about the same size, largest files first."""
+    parts: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    sizes = [0, 0]
+    for path in sorted(files, key=lambda path: -len(files[path])):
+        lighter = sizes.index(min(sizes))
+        parts[lighter][path] = files[path]
+        sizes[lighter] += len(files[path])
+    return parts

@@ -5,8 +5,9 @@ import sys
 
 import pytest
 
+import fastgen.render
 from fastgen.errors import FastgenError
-from fastgen.parallel import Worker
+from fastgen.parallel import Worker, format_in_two
 
 
 def _pid_and_modules(*names: str) -> tuple[int, list[bool]]:
@@ -47,3 +48,28 @@ def test_an_error_before_the_job_still_reaps_the_child() -> None:
         raise ValueError("boom")
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def _formatted_by(files: dict[str, str]) -> dict[str, str]:
+    """Stands in for black: which process formatted each file."""
+    return {path: str(os.getpid()) for path in files}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_the_formatting_job_shares_the_files_with_a_child_by_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
+    files = {"big.py": "x" * 300, "mid.py": "x" * 200, "small.py": "x" * 150}
+    done = format_in_two(files)
+    assert done["big.py"] == str(os.getpid())
+    assert done["mid.py"] == done["small.py"] != done["big.py"]
+
+
+def test_the_formatting_job_formats_every_file() -> None:
+    files = {"a.py": "x=1", "b.py": "y=[1,2]", "notes.txt": "as  it  is"}
+    assert format_in_two(files) == {
+        "a.py": "x = 1\n",
+        "b.py": "y = [1, 2]\n",
+        "notes.txt": "as  it  is",
+    }
