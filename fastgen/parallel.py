@@ -3,10 +3,10 @@
 ``add resource`` spends most of its time importing black and libcst and running
 them, when what it renders was never formatted or wired before (see
 :mod:`fastgen.text_cache`). A child forked as the command starts imports black
-while this process imports the rest and renders, then formats the files while
-this process imports libcst and wires (threads would not overlap the two: the
-GIL), and sends the result back through a pipe. Without ``os.fork`` (Windows)
-the job runs here.
+while this process imports the rest and renders, then formats the files (half
+of them in a child it forks, black already imported) while this process imports
+libcst and wires (threads would not overlap the two: the GIL), and sends the
+result back through a pipe. Without ``os.fork`` (Windows) the job runs here.
 """
 
 from __future__ import annotations
