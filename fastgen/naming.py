@@ -24,6 +24,7 @@ PROJECT_TEST_MODULES = frozenset(
     {
         "auth",
         "config",
+        "db_sessions",
         "db_url",
         "errors",
         "health",

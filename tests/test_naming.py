@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from fastgen.errors import FastgenError
-from fastgen.naming import MAX_NAME_LENGTH, Names, pluralize
+from fastgen.naming import MAX_NAME_LENGTH, PROJECT_TEST_MODULES, Names, pluralize
+from fastgen.templates_dir import templates_dir
 
 
 @pytest.mark.parametrize(
@@ -215,3 +216,9 @@ def test_invalid_resource_names(given: str, problem: str) -> None:
 def test_the_longest_resource_name_is_accepted() -> None:
     names = Names.from_name("VeryLongResourceNameForTesting")
     assert len(names.plural_snake) == MAX_NAME_LENGTH
+
+
+def test_the_reserved_test_modules_are_the_new_projects_own() -> None:
+    tests = templates_dir() / "project" / "template" / "tests"
+    own = {path.stem.removeprefix("test_") for path in tests.glob("test_*.py")}
+    assert own == PROJECT_TEST_MODULES

@@ -14,6 +14,7 @@ from app.core.db import (
     create_engine,
     create_read_session_factory,
     create_session_factory,
+    create_session_slots,
 )
 from app.core.errors import install_error_handlers
 from app.core.logging import RequestIDMiddleware, configure_logging
@@ -79,6 +80,7 @@ def use_backends(
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.read_session_factory = create_read_session_factory(engine)
+    app.state.session_slots = create_session_slots(engine)
     app.state.token_verifier = token_verifier
 
 

@@ -1,7 +1,9 @@
 """Async database engine, sessions and the metadata naming convention."""
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -14,6 +16,7 @@ from sqlalchemy.pool import (
     ConnectionPoolEntry,
     PoolProxiedConnection,
     PoolResetState,
+    QueuePool,
 )
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -230,6 +233,22 @@ def create_read_session_factory(
     return create_session_factory(autocommit)
 
 
+def create_session_slots(engine: AsyncEngine) -> asyncio.Semaphore | None:
+    """One slot per connection ``engine``'s pool can hand out, taken by each
+    request's session in the order the requests came (None: a pool without a
+    limit, or a single shared connection).
+
+    The pool's own queue lets a request that arrives as a connection is returned
+    take it ahead of requests already waiting, which then queue again at the back:
+    under load some wait for seconds. The slots wait first come, first served,
+    and a request holding one always finds a connection free.
+    """
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    return asyncio.Semaphore(pool.size() + pool._max_overflow)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Yield a session for one request; uncommitted work is rolled back.
 
@@ -240,7 +259,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     factory: async_sessionmaker[AsyncSession] = state.session_factory
     if request.method in READ_ONLY_METHODS:
         factory = getattr(state, "read_session_factory", factory)
-    async with factory() as session:
+    slots = getattr(state, "session_slots", None) or nullcontext()
+    async with slots, factory() as session:
         yield session
 
 
