@@ -80,9 +80,10 @@ from fastgen.dev_keys import PRIVATE_JWK, PUBLIC_JWKS, write_dev_keys
 from fastgen.errors import FastgenError
 from fastgen.plan import Plan, make_plan, read_exact
 from fastgen.project_config import ProjectConfig
+from fastgen.pysource import LINE_LENGTH
 from fastgen.render import format_python, render_template
 from fastgen.templates_dir import templates_dir
-from fastgen.wiring import LINE_LENGTH, _nodes_of
+from fastgen.wiring import _nodes_of
 
 ALREADY_INITIALISED = (
     "{root} is already initialised ([tool.fastgen] in pyproject.toml): " "nothing to do"

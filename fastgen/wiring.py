@@ -45,7 +45,6 @@ black-formatted.
 from __future__ import annotations
 
 import keyword
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -53,11 +52,20 @@ from typing import TypeAlias
 import libcst as cst
 
 from fastgen.errors import FastgenError
+from fastgen.pysource import LINE_LENGTH
+from fastgen.wiring_rules import (
+    APP_CONSTRUCTORS,
+    CONSTRUCTORS,
+    INDENT,
+    Outline,
+    constructed_names,
+    import_line,
+    import_slot,
+    include_index,
+    include_line,
+    includes_of,
+)
 
-LINE_LENGTH = 88
-_CONSTRUCTORS = frozenset({"FastAPI", "APIRouter"})
-_APP_CONSTRUCTORS = frozenset({"FastAPI"})
-_INDENT = "    "
 _Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 
@@ -210,16 +218,47 @@ def _assigned_names(stmt: cst.CSTNode) -> list[str]:
     return [n for small in _small_statements(stmt) for n in _assignment(small)[0]]
 
 
-def _constructed_names(stmt: cst.CSTNode, kinds: frozenset[str]) -> list[str]:
-    """Names assigned a call to one of ``kinds`` (``FastAPI``, ``fastapi.FastAPI``)."""
-    names: list[str] = []
-    for small in _small_statements(stmt):
+def _outline(stmt: cst.BaseStatement) -> Outline:
+    """What :mod:`fastgen.wiring_rules` needs to know about a statement line."""
+    smalls = _small_statements(stmt)
+    assigned: list[str] = []
+    constructed: list[tuple[str, str]] = []
+    includes: list[tuple[str, str | None]] = []
+    for small in smalls:
         targets, value = _assignment(small)
+        assigned += targets
         if isinstance(value, cst.Call):
-            func = _dotted(value.func) or ""
-            if func.rsplit(".", 1)[-1] in kinds:
-                names.extend(targets)
-    return names
+            kind = (_dotted(value.func) or "").rsplit(".", 1)[-1]
+            if kind in CONSTRUCTORS:
+                constructed += [(name, kind) for name in targets]
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            func = small.value.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "include_router":
+                variable = _dotted(func.value)
+                if variable is not None:
+                    includes.append((variable, _router_arg(small.value)))
+    return Outline(
+        from_module=_from_import_module(smalls),
+        is_import=any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in smalls),
+        is_docstring=_is_docstring(smalls),
+        is_future_import=any(
+            isinstance(small, cst.ImportFrom) and _dotted(small.module) == "__future__"
+            for small in smalls
+        ),
+        assigned=tuple(assigned),
+        constructed=tuple(constructed),
+        includes=tuple(includes),
+        returned=tuple(
+            name
+            for small in smalls
+            if isinstance(small, cst.Return)
+            and (name := _dotted(small.value)) is not None
+        ),
+    )
+
+
+def _outlines(body: Sequence[cst.BaseStatement]) -> list[Outline]:
+    return [_outline(stmt) for stmt in body]
 
 
 # ---------------------------------------------------------------- include calls
@@ -277,26 +316,6 @@ def _first_include_index(tree: cst.Module, ref: str) -> int:
         if any(_router_arg(call) == ref for call in _include_calls(stmt)):
             return index
     return len(tree.body)
-
-
-def _statement_includes(stmt: cst.BaseStatement, variable: str) -> list[str | None]:
-    """Routers included by ``stmt`` when it is ``variable.include_router(...)``."""
-    included: list[str | None] = []
-    for small in _small_statements(stmt):
-        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            func = small.value.func
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "include_router"
-                and _dotted(func.value) == variable
-            ):
-                included.append(_router_arg(small.value))
-    return included
-
-
-def _include_indices(body: Sequence[cst.BaseStatement], variable: str) -> list[int]:
-    """Indices of the ``variable.include_router(...)`` statements in ``body``."""
-    return [i for i, stmt in enumerate(body) if _statement_includes(stmt, variable)]
 
 
 # ---------------------------------------------------------------------- imports
@@ -397,51 +416,12 @@ def _import_statement(
     module: str, name: str, alias: str, *, noqa: bool
 ) -> cst.SimpleStatementLine:
     """``from module import name [as alias]``, wrapped the way black would."""
-    item = name if alias == name else f"{name} as {alias}"
-    comment = "  # noqa: F401" if noqa else ""
-    line = f"from {module} import {item}{comment}"
-    if len(line) > LINE_LENGTH:
-        line = f"from {module} import (\n{_INDENT}{item},{comment}\n)"
-    return cst.ensure_type(cst.parse_statement(line + "\n"), cst.SimpleStatementLine)
+    line = import_line(module, name, alias, noqa=noqa)
+    return cst.ensure_type(cst.parse_statement(line), cst.SimpleStatementLine)
 
 
-def _is_import(stmt: cst.BaseStatement) -> bool:
-    """Whether a top-level statement line is an import."""
-    return any(
-        isinstance(small, (cst.Import, cst.ImportFrom))
-        for small in _small_statements(stmt)
-    )
-
-
-def _is_future_import(stmt: cst.BaseStatement) -> bool:
-    """Whether a statement line is a ``from __future__`` import."""
-    return any(
-        isinstance(small, cst.ImportFrom) and _dotted(small.module) == "__future__"
-        for small in _small_statements(stmt)
-    )
-
-
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    """Whether a statement line is a bare string (a docstring in first position)."""
-    smalls = _small_statements(stmt)
-    return (
-        len(smalls) == 1
-        and isinstance(smalls[0], cst.Expr)
-        and isinstance(smalls[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
-def _import_index(body: Sequence[cst.BaseStatement], before: int) -> int:
-    """Where a new import goes: after the last import preceding ``before``."""
-    imports = [i for i, stmt in enumerate(body[:before]) if _is_import(stmt)]
-    if imports:
-        return imports[-1] + 1
-    return 1 if body and before > 0 and _is_docstring(body[0]) else 0
-
-
-def _from_import_module(stmt: cst.BaseStatement) -> str | None:
+def _from_import_module(smalls: Sequence[cst.BaseSmallStatement]) -> str | None:
     """The module of a line holding one absolute ``from X import ...``, else None."""
-    smalls = _small_statements(stmt)
     if len(smalls) != 1 or not isinstance(smalls[0], cst.ImportFrom):
         return None
     if smalls[0].relative:
@@ -449,51 +429,13 @@ def _from_import_module(stmt: cst.BaseStatement) -> str | None:
     return _dotted(smalls[0].module)
 
 
-def _natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key comparing like ruff's natural order: digit runs by numeric value.
-
-    A digit run compares with a character as its first digit would (every digit is
-    between ``0`` and ``9``, which no other character is).
-    """
-    return tuple(
-        (ord("0"), int(run), run) if run[0].isdigit() else (ord(run), 0, "")
-        for run in re.findall(r"\d+|\D", text)
+def _is_docstring(smalls: Sequence[cst.BaseSmallStatement]) -> bool:
+    """Whether a statement line is a bare string (a docstring in first position)."""
+    return (
+        len(smalls) == 1
+        and isinstance(smalls[0], cst.Expr)
+        and isinstance(smalls[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
-
-
-def _module_sort_key(
-    module: str,
-) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]:
-    """How ruff's isort orders ``from`` imports of a section (case-insensitive)."""
-    return _natural_key(module.lower()), _natural_key(module)
-
-
-def _sorted_import_index(
-    body: Sequence[cst.BaseStatement], before: int, module: str
-) -> tuple[int, bool] | None:
-    """Sorted position for ``module`` in the last run of its package's from-imports.
-
-    The run is the last contiguous sequence of top-level lines preceding ``before``
-    that each hold one absolute ``from X import ...`` with ``X`` in the same
-    top-level package as ``module``. The new import goes before the first line of
-    the run whose module sorts after ``module``, else right after the run. Returns
-    that index and whether it is the run's first line; None when there is no run.
-    """
-    package = module.split(".")[0]
-    run: list[int] = []
-    for index, stmt in enumerate(body[:before]):
-        imported = _from_import_module(stmt)
-        if imported is not None and imported.split(".")[0] == package:
-            if not run or run[-1] != index - 1:
-                run = []
-            run.append(index)
-    if not run:
-        return None
-    key = _module_sort_key(module)
-    for index in run:
-        if _module_sort_key(_from_import_module(body[index]) or "") > key:
-            return index, index == run[0]
-    return run[-1] + 1, False
 
 
 def _split_blank_prefix(
@@ -514,37 +456,20 @@ def _add_import(
     before: int,
     own_section: bool = False,
 ) -> cst.Module:
-    """Insert an import of ``module``, sorted into its package's run if there is one.
-
-    Inserted at the top of the run, the import takes over the blank lines above the
-    run (comments above the run's first line stay with that line, a blank line
-    apart, as isort keeps them). Otherwise a blank line separates it from a
-    docstring or ``from __future__`` block above (and from other packages' imports
-    when it starts ``own_section``, as isort keeps first-party imports), and from
-    non-import code below (as black requires).
-    """
+    """Insert an import of ``module`` where :func:`~fastgen.wiring_rules.import_slot`
+    says, with the blank lines it asks for."""
     body = list(tree.body)
-    sorted_at = _sorted_import_index(body, before, module)
-    if sorted_at is not None and sorted_at[0] < len(body):
-        index, run_start = sorted_at
-        if _is_import(body[index]):
-            blank: list[cst.EmptyLine] = []
-            if run_start:
-                following = body[index]
-                blank, rest = _split_blank_prefix(following.leading_lines)
-                following = following.with_changes(leading_lines=rest)
-                body[index] = _with_blank_line_above(following) if rest else following
-            body.insert(index, statement.with_changes(leading_lines=blank))
-            return tree.with_changes(body=body)
-    index = _import_index(body, before) if sorted_at is None else sorted_at[0]
-    after_header = index > 0 and (
-        (index == 1 and _is_docstring(body[0]))
-        or _is_future_import(body[index - 1])
-        or (own_section and sorted_at is None and _is_import(body[index - 1]))
+    slot = import_slot(
+        _outlines(body), module=module, before=before, own_section=own_section
     )
-    blank = [cst.EmptyLine()] if after_header else []
+    index, blank = slot.index, [cst.EmptyLine()] if slot.blank_above else []
+    if slot.run_start:
+        following = body[index]
+        blank, rest = _split_blank_prefix(following.leading_lines)
+        following = following.with_changes(leading_lines=rest)
+        body[index] = _with_blank_line_above(following) if rest else following
     body.insert(index, statement.with_changes(leading_lines=blank))
-    if index + 1 < len(body) and not _is_import(body[index + 1]):
+    if slot.blank_below:
         body[index + 1] = _with_blank_line_above(body[index + 1])
     newline = tree.has_trailing_newline or len(body) == 1
     return tree.with_changes(body=body, has_trailing_newline=newline)
@@ -568,29 +493,20 @@ def _find_targets(tree: cst.Module) -> list[_Target]:
         if isinstance(stmt, cst.FunctionDef):
             targets.extend(_factory_targets(stmt))
         else:
-            names = _constructed_names(stmt, _CONSTRUCTORS)
+            names = constructed_names([_outline(stmt)], CONSTRUCTORS)
             targets.extend(_Target(name) for name in names)
     return list(dict.fromkeys(targets))
-
-
-def _returns(stmt: cst.BaseStatement, variable: str) -> bool:
-    """Whether a statement line is ``return variable``."""
-    return any(
-        isinstance(small, cst.Return) and _dotted(small.value) == variable
-        for small in _small_statements(stmt)
-    )
 
 
 def _factory_targets(func: cst.FunctionDef) -> list[_Target]:
     """Apps a function builds with ``FastAPI(...)`` and returns."""
     if not isinstance(func.body, cst.IndentedBlock):
         return []
-    body = func.body.body
-    built = [n for stmt in body for n in _constructed_names(stmt, _APP_CONSTRUCTORS)]
+    body = _outlines(func.body.body)
     return [
         _Target(name, func.name.value)
-        for name in dict.fromkeys(built)
-        if any(_returns(stmt, name) for stmt in body)
+        for name in constructed_names(body, APP_CONSTRUCTORS)
+        if any(name in line.returned for line in body)
     ]
 
 
@@ -623,29 +539,14 @@ def _replace_body(
     )
 
 
-def _include_anchor(body: Sequence[cst.BaseStatement], target: _Target) -> int:
-    """Where a new include goes in the target's scope.
-
-    After the last include of the target, else right after its assignment (module
-    level) or right before ``return`` (factory).
-    """
-    includes = _include_indices(body, target.variable)
-    if includes:
-        return includes[-1] + 1
-    if target.function is None:
-        assigned = [
-            i for i, stmt in enumerate(body) if target.variable in _assigned_names(stmt)
-        ]
-        return assigned[-1] + 1
-    returns = [i for i, stmt in enumerate(body) if _returns(stmt, target.variable)]
-    return returns[-1]
-
-
 def _add_include(tree: cst.Module, target: _Target, ref: str) -> cst.Module:
     """Add ``target.include_router(ref)`` to the target's scope."""
     body = list(_body_of(tree, target))
-    statement = cst.parse_statement(f"{target.variable}.include_router({ref})\n")
-    body.insert(_include_anchor(body, target), statement)
+    statement = cst.parse_statement(include_line(target.variable, ref))
+    index = include_index(
+        _outlines(body), target.variable, factory=target.function is not None
+    )
+    body.insert(index, statement)
     return _replace_body(tree, target, body)
 
 
@@ -653,8 +554,8 @@ def _included_by(tree: cst.Module, target: _Target) -> list[str | None]:
     """Routers the target includes with top-level statements of its scope."""
     return [
         ref
-        for stmt in _body_of(tree, target)
-        for ref in _statement_includes(stmt, target.variable)
+        for line in _outlines(_body_of(tree, target))
+        for ref in includes_of(line, target.variable)
     ]
 
 
@@ -880,7 +781,7 @@ def _appended(seq: _Sequence, name: str) -> _Sequence:
 
 def _exploded(seq: _Sequence) -> _Sequence:
     """One entry per line with a trailing comma, as black splits long literals."""
-    line = cst.ParenthesizedWhitespace(last_line=cst.SimpleWhitespace(_INDENT))
+    line = cst.ParenthesizedWhitespace(last_line=cst.SimpleWhitespace(INDENT))
     elements = [
         element.with_changes(comma=cst.Comma(whitespace_after=line))
         for element in seq.elements
