@@ -1,11 +1,19 @@
-"""The edits of :mod:`fastgen.wiring`, read from the cache when made before:
-libcst is imported only to make an edit for the first time."""
+"""The edits of :mod:`fastgen.wiring`, made without importing libcst when they
+can be: as line edits for files in the usual shapes (:mod:`fastgen.plain_wiring`),
+else read from the cache when libcst made them before."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
+from fastgen import plain_wiring
 from fastgen.text_cache import TextCache
+
+_PLAIN: dict[str, Callable[..., str | None]] = {
+    "wire_router": plain_wiring.wire_router,
+    "register_model": plain_wiring.register_model,
+}
 
 
 class NotCached(Exception):
@@ -19,7 +27,12 @@ def _edits() -> TextCache:
 
 def edit(function: str, source: str, *, compute: bool, **arguments: str | None) -> str:
     """``fastgen.wiring.<function>(source, **arguments)``; without ``compute``, an
-    edit that is not cached raises :class:`NotCached`."""
+    edit that needs libcst and is not cached raises :class:`NotCached`."""
+    plain = _PLAIN.get(function)
+    if plain is not None:
+        edited = plain(source, **{k: v for k, v in arguments.items() if k != "path"})
+        if edited is not None:
+            return edited
     key = _edits().key(
         function,
         source,
