@@ -287,7 +287,7 @@ def add_resource(
     from fastgen.parallel import formatting_worker
 
     # started first: it imports black while this process imports the rest
-    with formatting_worker() as formatter:
+    with formatting_worker(then=_CARRY_OUT_MODULES) as formatter:
         from fastgen.add_resource import plan_add_resource
         from fastgen.project_config import find_project
         from fastgen.spec import load_spec_file, parse_resource, parse_unique_group
@@ -348,6 +348,9 @@ def _access_option(access: str | None, *, no_owner: bool) -> Access:
             f"--no-owner means --access shared, not {access}: give one of them"
         )
     return Access.SHARED if no_owner else Access(access or Access.PRIVATE)
+
+
+_CARRY_OUT_MODULES = ("fastgen.apply", "fastgen.report")
 
 
 def _carry_out(

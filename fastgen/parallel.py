@@ -26,11 +26,14 @@ B = TypeVar("B")
 class Worker:
     """A forked child that imports ``modules`` at once, then runs one job.
 
-    Use it as a context manager: leaving it reaps the child, sent a job or not.
+    ``then``: modules this process needs once the job is done, imported while it
+    waits for the result. Use it as a context manager: leaving it reaps the child,
+    sent a job or not.
     """
 
-    def __init__(self, *modules: str) -> None:
+    def __init__(self, *modules: str, then: tuple[str, ...] = ()) -> None:
         self._pid: int | None = None
+        self._then = then
         if not hasattr(os, "fork"):
             return
         job_read, self._job_write = os.pipe()
@@ -59,6 +62,8 @@ class Worker:
             pickle.dump((job, args), pipe)
         try:
             result = first()
+            for module in self._then:
+                importlib.import_module(module)
         finally:
             with os.fdopen(self._result_read, "rb") as pipe:
                 data = pipe.read()
@@ -110,10 +115,10 @@ def _serve(job_read: int, result_write: int, modules: tuple[str, ...]) -> None:
         os._exit(0)  # no cleanup: the parent owns every file and lock
 
 
-def formatting_worker() -> Worker:
+def formatting_worker(*, then: tuple[str, ...] = ()) -> Worker:
     """A worker that imports black (and fastgen's renderer) to format files: send
-    it :func:`format_in_two`."""
-    return Worker("black", "fastgen.render")
+    it :func:`format_in_two`. ``then`` as for :class:`Worker`."""
+    return Worker("black", "fastgen.render", then=then)
 
 
 def format_in_two(files: dict[str, str]) -> dict[str, str]:

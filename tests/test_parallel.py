@@ -28,6 +28,14 @@ def test_the_job_runs_in_a_child_that_imported_the_modules_first() -> None:
     assert imported == [True]
 
 
+def test_this_process_imports_what_it_needs_next_while_it_waits() -> None:
+    sys.modules.pop("colorsys", None)
+    with Worker(then=("colorsys",)) as worker:
+        before, _ = worker.run_alongside(lambda: "colorsys" in sys.modules, os.getpid)
+    assert not before
+    assert "colorsys" in sys.modules
+
+
 def test_an_error_in_the_child_is_raised_in_the_parent() -> None:
     with Worker() as worker, pytest.raises(FastgenError, match="cannot choose"):
         worker.run_alongside(lambda: 1, _fails, "cannot choose where to wire")
