@@ -1,5 +1,5 @@
 """``python -m fastgen``."""
 
-from fastgen.cli import main
+from fastgen.entry import main
 
 main()

@@ -793,10 +793,3 @@ def token(
             config, sub=sub, ttl=ttl, email=email, name=user_name, roles=roles
         )
     )
-
-
-def main() -> None:
-    """Console-script entry point."""
-    from fastgen.collector import run_command
-
-    run_command(app)

@@ -15,7 +15,8 @@ import importlib
 import os
 import pickle
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -33,7 +34,7 @@ class Worker:
 
     def __init__(self, *modules: str, then: tuple[str, ...] = ()) -> None:
         self._pid: int | None = None
-        self._then = then
+        self.then = then
         if not hasattr(os, "fork"):
             return
         job_read, self._job_write = os.pipe()
@@ -62,7 +63,7 @@ class Worker:
             pickle.dump((job, args), pipe)
         try:
             result = first()
-            for module in self._then:
+            for module in self.then:
                 importlib.import_module(module)
         finally:
             with os.fdopen(self._result_read, "rb") as pipe:
@@ -115,10 +116,31 @@ def _serve(job_read: int, result_write: int, modules: tuple[str, ...]) -> None:
         os._exit(0)  # no cleanup: the parent owns every file and lock
 
 
+_FORMATTING_MODULES = ("black", "fastgen.render")
+_started: list[Worker] = []  # by start_formatting_worker, not yet taken
+
+
+@contextmanager
+def formatting_worker_started() -> Iterator[None]:
+    """Fork the formatting worker now, for a command that will ask for it (the
+    console script does, before it parses the command line); if the command never
+    does, the worker is stopped as the command ends."""
+    _started.append(Worker(*_FORMATTING_MODULES))
+    try:
+        yield
+    finally:
+        while _started:
+            with _started.pop():
+                pass
+
+
 def formatting_worker(*, then: tuple[str, ...] = ()) -> Worker:
     """A worker that imports black (and fastgen's renderer) to format files: send
-    it :func:`format_in_two`. ``then`` as for :class:`Worker`."""
-    return Worker("black", "fastgen.render", then=then)
+    it :func:`format_in_two`. The one started early, if any. ``then`` as for
+    :class:`Worker`."""
+    worker = _started.pop() if _started else Worker(*_FORMATTING_MODULES)
+    worker.then = then
+    return worker
 
 
 def format_in_two(files: dict[str, str]) -> dict[str, str]:

@@ -37,7 +37,7 @@ def hook(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     return real(*args, **kwargs)
 setattr(os, name, hook)
-from fastgen.cli import main
+from fastgen.entry import main
 sys.argv = ["fastgen", *sys.argv[1:]]
 main()
 """

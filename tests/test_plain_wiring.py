@@ -181,7 +181,7 @@ def test_add_resource_does_not_import_libcst(tmp_path: Path) -> None:
     script = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('libcst' in sys.modules, file=sys.stderr))\n"
-        "from fastgen.cli import main\n"
+        "from fastgen.entry import main\n"
         "sys.argv = ['fastgen', *sys.argv[1:]]\n"
         "main()\n"
     )
