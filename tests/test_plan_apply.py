@@ -128,3 +128,28 @@ def test_failure_midway_restores_the_project_exactly(
         apply_plan(project, plan)
     assert _snapshot(project) == before
     assert not (project / "app/posts").exists()
+
+
+@pytest.mark.parametrize("fail_on", ["fsync", "write"])
+def test_a_file_that_cannot_be_written_restores_the_project(
+    project: Path, monkeypatch: pytest.MonkeyPatch, fail_on: str
+) -> None:
+    """The new texts are written first and synced together: one failing leaves no
+    temp file and changes nothing."""
+    before = _snapshot(project)
+    plan = make_plan(project, RENDERED, written_hashes=HASHES).forced()
+    real = getattr(os, fail_on)
+    calls = {"n": 0}
+
+    def failing(fd: int, *args: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 4:  # the journal's is the first
+            raise OSError(5, "Input/output error")
+        return real(fd, *args)
+
+    monkeypatch.setattr(os, fail_on, failing)
+    with pytest.raises(FastgenError, match="nothing was changed"):
+        apply_plan(project, plan)
+    assert calls["n"] >= 4
+    assert _snapshot(project) == before
+    assert not list(project.rglob("*.fastgen-tmp"))
