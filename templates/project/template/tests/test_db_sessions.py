@@ -1,4 +1,5 @@
-"""Request sessions wait for a connection first come, first served."""
+"""Request sessions wait for a connection first come, first served, and a SQLite
+file's pool keeps the connections it opens."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
@@ -6,9 +7,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import QueuePool
 
-from app.core.db import create_session_slots
+from app.core.db import create_engine, create_session_slots
+from tests.support import make_settings
 
 SlotsOfPool = Callable[[int, int], AbstractAsyncContextManager[asyncio.Semaphore]]
 
@@ -61,3 +65,38 @@ async def test_a_request_arriving_as_a_slot_frees_waits_its_turn(
         await asyncio.gather(waiting, newcomer)
 
     assert served == ["waiting", "newcomer"]
+
+
+async def test_a_sqlite_files_pool_keeps_every_connection_it_opens(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(
+        make_settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}",
+            database_pool_size=3,
+            database_max_overflow=3,
+        )
+    )
+    pool = engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    try:
+        connections = [await engine.connect() for _ in range(6)]
+        for connection in connections:
+            await connection.execute(text("SELECT 1"))
+        for connection in connections:
+            await connection.close()
+        assert pool.checkedin() == 6  # pool size plus overflow, none closed
+    finally:
+        await engine.dispose()
+
+
+async def test_an_in_memory_sqlite_database_keeps_its_one_connection() -> None:
+    engine = create_engine(make_settings(database_url="sqlite+aiosqlite:///:memory:"))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE kept (x INTEGER)"))
+        async with engine.connect() as connection:
+            found = await connection.execute(text("SELECT count(*) FROM kept"))
+            assert found.scalar_one() == 0
+    finally:
+        await engine.dispose()

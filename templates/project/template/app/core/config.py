@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     #: A pooled PostgreSQL connection idle longer than this is pinged before use.
     database_idle_check_seconds: float = Field(default=10.0, ge=0)
     #: PostgreSQL connections kept open, and how many more may open under load
-    #: (closed again when returned).
+    #: (closed again when returned). A SQLite file's pool keeps the sum open.
     database_pool_size: int = Field(default=10, ge=1)
     database_max_overflow: int = Field(default=10, ge=0)
     max_body_size: int = Field(default=1_048_576, ge=0)

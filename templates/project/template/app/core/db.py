@@ -182,19 +182,31 @@ def check_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
     event.listen(engine.sync_engine, "checkout", ping_if_idle)
 
 
+def _is_sqlite_file(url: str) -> bool:
+    """Whether a SQLite ``url`` names a file rather than an in-memory database."""
+    parsed = make_url(url)
+    in_memory = parsed.database in (None, "", ":memory:")
+    return not in_memory and parsed.query.get("mode") != "memory"
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the async engine for ``settings.database_url``."""
     config = normalize_database_url(settings.database_url)
     # A connection opened for a request that finds the pool empty costs far more
     # than the request: the pool is sized for the requests a worker serves at once.
-    pool_sizes: dict[str, int] = (
-        {}
-        if config.is_sqlite
-        else {
-            "pool_size": settings.database_pool_size,
-            "max_overflow": settings.database_max_overflow,
-        }
-    )
+    pool_sizes: dict[str, int] = {
+        "pool_size": settings.database_pool_size,
+        "max_overflow": settings.database_max_overflow,
+    }
+    if config.is_sqlite:
+        # A SQLite connection is a thread of aiosqlite's: the pool keeps every one
+        # it opens (an overflow connection is closed when returned, and under load
+        # another is opened moments later). An in-memory database has just one.
+        pool_sizes = (
+            {"pool_size": sum(pool_sizes.values()), "max_overflow": 0}
+            if _is_sqlite_file(config.url)
+            else {}
+        )
     engine = create_async_engine(
         config.url,
         connect_args=config.connect_args,
