@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.e2e import mypy, project_env, run
+from tests.e2e import alembic_session, mypy, project_env, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -88,11 +88,12 @@ def test_adopted_backend_migrates_and_passes_both_suites(
     assert {"/api/v1/widgets", "/api/v1/widgets/{widget_id}"} <= set(paths)
     assert "/api/v1/items/" in paths
 
-    upgrade = run(project, "alembic", "upgrade", "head", **env)
+    with alembic_session(project, **env) as alembic:
+        upgrade = alembic("upgrade", "head")
+        check = alembic("check")
     applied = re.findall(r"Running upgrade \S* -> (\w+)", upgrade.stderr)
     (widgets,) = (project / "app/alembic/versions").glob("*_create_widgets.py")
     assert applied == ["4c1f0b7a9e21", "9a5d3e2b7c40", widgets.name.split("_")[0]]
-    check = run(project, "alembic", "check", **env)
     assert "No new upgrade operations detected" in check.stdout + check.stderr
 
     own = run(project, "pytest", "-q", "-p", "no:cacheprovider", "app/tests/api", **env)

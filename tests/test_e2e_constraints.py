@@ -156,8 +156,9 @@ def test_generated_suite_tests_both_edges_and_passes(
 def test_migration_creates_checks_the_database_enforces(
     project: Path, database_url: str
 ) -> None:
-    run(project, "alembic", "upgrade", "head", DATABASE_URL=database_url)
-    check = run(project, "alembic", "check", DATABASE_URL=database_url)
+    with alembic_session(project, DATABASE_URL=database_url) as alembic:
+        alembic("upgrade", "head")
+        check = alembic("check")
     assert "No new upgrade operations detected" in check.stdout + check.stderr
 
     outcome = _insert(project, database_url, [("", None), *BAD_VALUES])

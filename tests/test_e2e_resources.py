@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e import generate_project, mypy, run, serving
+from tests.e2e import alembic_session, generate_project, mypy, run, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -223,27 +223,26 @@ def _table_names(url: str) -> set[str]:
 def test_migrations_upgrade_check_and_downgrade(
     project: Path, database_url: str
 ) -> None:
-    def alembic(*args: str) -> subprocess.CompletedProcess[str]:
-        return run(project, "alembic", *args, DATABASE_URL=database_url)
+    # one alembic process for the walk (the models do not change during it)
+    with alembic_session(project, DATABASE_URL=database_url) as alembic:
+        alembic("upgrade", "head")
+        assert set(TABLES) <= _table_names(database_url)
 
-    alembic("upgrade", "head")
-    assert set(TABLES) <= _table_names(database_url)
+        # The autogenerate comparison finds nothing: migrations == models.
+        check = alembic("check")
+        assert "No new upgrade operations detected" in check.stdout + check.stderr
 
-    # The autogenerate comparison finds nothing: migrations == models.
-    check = alembic("check")
-    assert "No new upgrade operations detected" in check.stdout + check.stderr
+        alembic("downgrade", "-1")
+        remaining = _table_names(database_url)
+        assert TABLES[-1] not in remaining
+        assert set(TABLES[:-1]) <= remaining
 
-    alembic("downgrade", "-1")
-    remaining = _table_names(database_url)
-    assert TABLES[-1] not in remaining
-    assert set(TABLES[:-1]) <= remaining
+        alembic("downgrade", "base")
+        assert not set(TABLES) & _table_names(database_url)
 
-    alembic("downgrade", "base")
-    assert not set(TABLES) & _table_names(database_url)
-
-    alembic("upgrade", "head")
-    assert set(TABLES) <= _table_names(database_url)
-    alembic("check")
+        alembic("upgrade", "head")
+        assert set(TABLES) <= _table_names(database_url)
+        alembic("check")
 
 
 # (d) ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from fastgen.init import InitPlan, plan_init
 from fastgen.plan import Action
 from fastgen.project_config import find_project
 from fastgen.spec import parse_resource
+from tests.e2e import project_env
 
 PYPROJECT = """\
 # The service's packaging.
@@ -348,9 +349,13 @@ def _add_post(root: Path) -> None:
 
 
 def _run(root: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m COMMAND`` in ``root`` in the environment of a project's
+    tools (tests.e2e.project_env): no database settings of the outer shell, and
+    its pytest loads pytest-asyncio alone, not every plugin installed here."""
     return subprocess.run(
         [sys.executable, "-m", *command],
         cwd=root,
+        env=project_env(),
         capture_output=True,
         text=True,
         timeout=300,
