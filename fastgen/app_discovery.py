@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fastgen.errors import FastgenError
+from fastgen.plain_wiring import dotted_name
 from fastgen.plan import read_exact
 from fastgen.project_config import ProjectConfig
 from fastgen.wiring import find_router_targets, wire_router
@@ -138,7 +139,8 @@ def _settings_constants(root: Path) -> dict[str, str | None]:
             continue
         for node in tree.body:
             if isinstance(node, ast.ClassDef) and any(
-                (_dotted(base) or "").endswith("BaseSettings") for base in node.bases
+                (dotted_name(base) or "").endswith("BaseSettings")
+                for base in node.bases
             ):
                 for name, value in _string_attributes(node):
                     constants[name] = (
@@ -176,16 +178,7 @@ def _resolved(candidate: Candidate, constants: dict[str, str | None]) -> Candida
 def _call_name(node: ast.expr | None) -> str | None:
     if not isinstance(node, ast.Call):
         return None
-    return _dotted(node.func)
-
-
-def _dotted(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
+    return dotted_name(node.func)
 
 
 def _prefix(call: ast.Call) -> str | None:
@@ -196,8 +189,8 @@ def _prefix(call: ast.Call) -> str | None:
             value = keyword.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 return value.value
-            if isinstance(value, ast.Attribute) and _dotted(value) is not None:
-                return f"{_SETTING}{_dotted(value)}"
+            if isinstance(value, ast.Attribute) and dotted_name(value) is not None:
+                return f"{_SETTING}{dotted_name(value)}"
             return None
     return ""
 
@@ -232,14 +225,14 @@ def _includes(body: list[ast.stmt], variable: str) -> list[tuple[str, str | None
         if not (
             isinstance(func, ast.Attribute)
             and func.attr == "include_router"
-            and _dotted(func.value) == variable
+            and dotted_name(func.value) == variable
         ):
             continue
         arg = call.args[0] if call.args else None
         for keyword in call.keywords:
             if keyword.arg == "router":
                 arg = keyword.value
-        refs.append((_dotted(arg) or "?", _prefix(call)))
+        refs.append((dotted_name(arg) or "?", _prefix(call)))
     return refs
 
 

@@ -18,7 +18,6 @@ so both editors give the same text (``tests/test_plain_wiring.py`` compares them
 from __future__ import annotations
 
 import ast
-import keyword
 import re
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from fastgen.wiring_rules import (
     constructed_names,
     import_line,
     import_slot,
+    importable,
     include_index,
     include_line,
 )
@@ -101,7 +101,7 @@ class _Lines:
     def parse(cls, source: str, module: str, name: str) -> _Lines | None:
         """The file, when it is in the usual shape for importing ``name`` from
         ``module``; else None."""
-        if not _importable(module, name) or source[-1:] != "\n":
+        if not importable(module, name) or source[-1:] != "\n":
             return None
         if "\r" in source or "\f" in source:  # line breaks libcst reads its own way
             return None
@@ -171,13 +171,6 @@ class _Lines:
         return self.header + body + self.footer
 
 
-def _importable(module: str, name: str) -> bool:
-    return all(
-        part.isidentifier() and not keyword.iskeyword(part)
-        for part in [*module.split("."), name]
-    )
-
-
 def _is_comment(line: str) -> bool:
     return line.lstrip(" \t").startswith("#")
 
@@ -211,12 +204,12 @@ def _unusual(stmt: ast.stmt, module: str) -> bool:
     return False
 
 
-def _dotted(node: ast.expr | None) -> str | None:
+def dotted_name(node: ast.expr | None) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr}"
     return None
 
@@ -229,7 +222,7 @@ def _outline(stmt: ast.stmt) -> Outline:
     elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
         assigned = [stmt.target.id] if isinstance(stmt.target, ast.Name) else []
     value = getattr(stmt, "value", None)
-    kind = (_dotted(value.func) or "") if isinstance(value, ast.Call) else ""
+    kind = (dotted_name(value.func) or "") if isinstance(value, ast.Call) else ""
     kind = kind.rsplit(".", 1)[-1]
     constructed = [(name, kind) for name in assigned] if kind in CONSTRUCTORS else []
     return Outline(
@@ -251,10 +244,10 @@ def _includes(stmt: ast.stmt) -> tuple[tuple[str, str | None], ...]:
     call = stmt.value if isinstance(stmt, ast.Expr) else None
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return ()
-    variable = _dotted(call.func.value)
+    variable = dotted_name(call.func.value)
     if call.func.attr != "include_router" or variable is None:
         return ()
     if call.args:
-        return ((variable, _dotted(call.args[0])),)
+        return ((variable, dotted_name(call.args[0])),)
     routers = [k.value for k in call.keywords if k.arg == "router"]
-    return ((variable, _dotted(routers[0]) if routers else None),)
+    return ((variable, dotted_name(routers[0]) if routers else None),)

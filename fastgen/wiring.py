@@ -44,7 +44,6 @@ black-formatted.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -61,6 +60,7 @@ from fastgen.wiring_rules import (
     constructed_names,
     import_line,
     import_slot,
+    importable,
     include_index,
     include_line,
     includes_of,
@@ -182,9 +182,8 @@ def _parse(source: str, path: str) -> cst.Module:
 
 def _check_names(module: str, name: str) -> None:
     """Reject a module path or name that cannot appear in an import (a caller bug)."""
-    for part in [*module.split("."), name]:
-        if not part.isidentifier() or keyword.iskeyword(part):
-            raise ValueError(f"cannot import {name!r} from {module!r}")
+    if not importable(module, name):
+        raise ValueError(f"cannot import {name!r} from {module!r}")
 
 
 def _dotted(node: cst.CSTNode | None) -> str | None:

@@ -8,6 +8,7 @@ these rules where the new line goes, so the two cannot place it differently.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,14 @@ class ImportSlot:
     run_start: bool = False
     blank_above: bool = False
     blank_below: bool = False
+
+
+def importable(module: str, name: str) -> bool:
+    """Whether ``from module import name`` is valid Python."""
+    return all(
+        part.isidentifier() and not keyword.iskeyword(part)
+        for part in [*module.split("."), name]
+    )
 
 
 def import_line(module: str, name: str, alias: str, *, noqa: bool) -> str:
