@@ -82,7 +82,7 @@ def check_project(config: ProjectConfig) -> CheckReport:
             config, name, record, spec_files, wiring, hashes
         )
     if manifest.resources:
-        report.problems += _chain_problems(config, manifest.written_hashes())
+        report.problems += _chain_problems(config, manifest.written_hashes(), hashes)
     for path in sorted(set(spec_files) - recorded):
         from fastgen.spec import load_spec_file
 
@@ -206,12 +206,14 @@ def _ejected_problems(name: str, record: ResourceRecord) -> list[Problem]:
     return problems
 
 
-def _chain_problems(config: ProjectConfig, written: dict[str, str]) -> list[Problem]:
+def _chain_problems(
+    config: ProjectConfig, written: dict[str, str], hashes: FileHashes
+) -> list[Problem]:
     """The revision history must be one unbroken chain with a single head."""
     from fastgen.migrations import broken_links, heads, read_revisions
 
     versions = config.versions_dir
-    revisions = read_revisions(config.root, versions, written)
+    revisions = read_revisions(config.root, versions, written, hashes)
     problems = [
         Problem(
             "migrations",

@@ -8,6 +8,9 @@ which no program can set back. A file changed less than :data:`RECENT_NS` before
 it was hashed is not recorded: a second change within the filesystem's timestamp
 granularity could leave its status as it was.
 
+A record can also keep a short note of what was read from the file (a
+migration's revision ids), good for as long as its hash.
+
 The records live in fastgen's cache (:mod:`fastgen.text_cache`), one entry per
 project directory; an entry that cannot be read or written only costs the reads.
 """
@@ -43,6 +46,7 @@ class FileHashes:
         self._now = time.time_ns() if now_ns is None else now_ns
         self._key = _records().key(self._root)
         self._known = _parsed(_records().get(self._key))
+        self._current: set[str] = set()  # recorded with the status they have now
         self._changed = False
 
     def of(self, path: str) -> str | None:
@@ -60,9 +64,10 @@ class FileHashes:
             status.st_size,
             status.st_ino,
         ]
-        known = self._known.get(path)  # [*signature, hash], or damaged
-        if isinstance(known, list) and known[:4] == signature and len(known) == 5:
+        known = self._known.get(path)  # [*signature, hash, note?], or damaged
+        if isinstance(known, list) and known[:4] == signature and len(known) in (5, 6):
             if isinstance(known[4], str):
+                self._current.add(path)
                 return known[4]
         try:
             digest = file_hash(target)
@@ -70,10 +75,25 @@ class FileHashes:
             return None
         if max(status.st_mtime_ns, status.st_ctime_ns) < self._now - RECENT_NS:
             self._known[path] = [*signature, digest]
+            self._current.add(path)
             self._changed = True
         elif self._known.pop(path, None) is not None:
             self._changed = True
         return digest
+
+    def note(self, path: str) -> str | None:
+        """The note kept with ``path``'s hash, if :meth:`of` found it current."""
+        known = self._known.get(path)
+        if path in self._current and isinstance(known, list) and len(known) == 6:
+            return known[5] if isinstance(known[5], str) else None
+        return None
+
+    def keep_note(self, path: str, note: str) -> None:
+        """Keep ``note`` with ``path``'s hash, if :meth:`of` recorded it current."""
+        known = self._known.get(path)
+        if path in self._current and isinstance(known, list):
+            self._known[path] = [*known[:5], note]
+            self._changed = True
 
     def save(self) -> None:
         """Keep what was learnt for the next run (nothing written if nothing was)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastgen.errors import FastgenError
+from fastgen.file_hashes import FileHashes
 
 VERSIONS_DIR = "migrations/versions"
 
@@ -28,11 +29,14 @@ def read_revisions(
     root: Path,
     versions_dir: str = VERSIONS_DIR,
     written: Mapping[str, str] | None = None,
+    hashes: FileHashes | None = None,
 ) -> list[Revision]:
     """Every revision under ``versions_dir`` (``migrations/versions``).
 
     ``written`` maps paths to the hash of what fastgen wrote there (the manifest's
-    record): a revision still as written is read by its known shape, not parsed.
+    record): a revision still as written is read by its known shape, not parsed;
+    with ``hashes``, one whose status has not changed since is not read at all
+    (its ids are the note kept with its hash).
     """
     directory = os.path.join(root, versions_dir)
     try:  # plain strings: pathlib would cost more than reading the files
@@ -46,7 +50,10 @@ def read_revisions(
     revisions = []
     for name in names:
         file, path = os.path.join(directory, name), f"{versions_dir}/{name}"
-        values = _as_written(file, (written or {}).get(path)) or _module_strings(file)
+        ids = _written_ids(file, path, (written or {}).get(path), hashes)
+        values: Mapping[str, str | tuple[str, ...] | None] = ids or _module_strings(
+            file
+        )
         if "revision" in values:
             down = values.get("down_revision")
             parents = down if isinstance(down, tuple) else (down,) if down else ()
@@ -128,6 +135,32 @@ def _as_written(file: str, digest: str | None) -> dict[str, str | None]:
         return {}
     found = _WRITTEN_IDS.search(data.decode("utf-8"))
     return {"revision": found[1], "down_revision": found[2]} if found else {}
+
+
+def _written_ids(
+    file: str, path: str, digest: str | None, hashes: FileHashes | None
+) -> dict[str, str | None]:
+    """``revision`` and ``down_revision`` of a file still as fastgen wrote it (its
+    bytes hash to ``digest``), else nothing; noted with its hash in ``hashes``."""
+    if digest is None:
+        return {}
+    if hashes is not None:
+        found = hashes.of(path)
+        if found is not None and found != digest:
+            return {}
+        noted = _ids_of(hashes.note(path)) if found == digest else {}
+        if noted:
+            return noted
+    ids = _as_written(file, digest)
+    if ids and hashes is not None:
+        hashes.keep_note(path, f"{ids['revision']} {ids['down_revision'] or ''}")
+    return ids
+
+
+def _ids_of(note: str | None) -> dict[str, str | None]:
+    """The ids :func:`read_revisions` keeps as a note, else nothing."""
+    revision, _, down = (note or "").partition(" ")
+    return {"revision": revision, "down_revision": down or None} if revision else {}
 
 
 def _module_strings(file: str) -> dict[str, str | tuple[str, ...] | None]:

@@ -17,6 +17,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 import fastgen.file_hashes
+import fastgen.migrations
 from fastgen.cli import app
 from fastgen.file_hashes import file_hash
 from tests.cli_results import (
@@ -552,8 +553,9 @@ def test_forbidding_rendering_is_effective(
 def test_check_reads_only_files_whose_status_changed(
     cli: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An earlier check's hashes are reused for files whose status is unchanged
-    (fastgen.file_hashes); a hand edit changes it."""
+    """An earlier check's hashes, and the ids of the migrations it read, are reused
+    for files whose status is unchanged (fastgen.file_hashes); a hand edit changes
+    it."""
     monkeypatch.setattr(fastgen.file_hashes, "RECENT_NS", -(10**12))  # all old
     _clean(cli)
     read: list[str] = []
@@ -562,7 +564,14 @@ def test_check_reads_only_files_whose_status_changed(
         read.append(Path(path).relative_to(project).as_posix())
         return file_hash(path)
 
+    as_written = fastgen.migrations._as_written
+
+    def counted_migration(file: str, digest: str | None) -> dict[str, str | None]:
+        read.append(Path(file).relative_to(project).as_posix())
+        return as_written(file, digest)
+
     monkeypatch.setattr(fastgen.file_hashes, "file_hash", counted)
+    monkeypatch.setattr(fastgen.migrations, "_as_written", counted_migration)
     _clean(cli)
     assert read == []
     time.sleep(0.05)  # let the filesystem's clock tick

@@ -121,3 +121,21 @@ def test_each_project_directory_has_its_own_records(
     other = FileHashes(str(tmp_path / "two"), now_ns=_later())
     assert other.of("a.py") == _sha(b"name = 'two'\n")
     assert reads == ["a.py", "a.py"]
+
+
+def test_a_note_lasts_as_long_as_the_hash(tmp_path: Path, reads: list[str]) -> None:
+    (tmp_path / "a.py").write_bytes(b"x = 1\n")
+    first = FileHashes(str(tmp_path), now_ns=_later())
+    assert first.note("a.py") is None  # nothing known before of()
+    first.of("a.py")
+    first.keep_note("a.py", "abc def")
+    first.save()
+    second = FileHashes(str(tmp_path), now_ns=_later())
+    second.of("a.py")
+    assert second.note("a.py") == "abc def"
+    _pass_a_timestamp_tick()
+    (tmp_path / "a.py").write_bytes(b"x = 2\n")
+    third = FileHashes(str(tmp_path), now_ns=_later())
+    assert third.of("a.py") == _sha(b"x = 2\n")
+    assert third.note("a.py") is None
+    assert reads == ["a.py", "a.py"]
