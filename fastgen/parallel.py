@@ -1,12 +1,13 @@
 """A worker process that imports a job's libraries while this one works too.
 
-``add resource`` spends most of its time importing black and libcst and running
-them, when what it renders was never formatted or wired before (see
-:mod:`fastgen.text_cache`). A child forked as the command starts imports black
-while this process imports the rest and renders, then formats the files (half
-of them in a child it forks, black already imported) while this process imports
-libcst and wires (threads would not overlap the two: the GIL), and sends the
-result back through a pipe. Without ``os.fork`` (Windows) the job runs here.
+``add resource`` spends most of its time importing black and running it, when
+what it renders was never formatted before (see :mod:`fastgen.text_cache`). A
+child forked as the command starts (by :mod:`fastgen.entry`, before the CLI is
+imported) imports black while this process imports the rest and renders, then
+formats the files (half of them in a child it forks, black already imported)
+while this process wires (libcst only for unusual files: threads would not
+overlap the two, the GIL) and imports what it needs next, and sends the result
+back through a pipe. Without ``os.fork`` (Windows) the job runs here.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def _serve(job_read: int, result_write: int, modules: tuple[str, ...]) -> None:
 
 
 _FORMATTING_MODULES = ("black", "fastgen.render")
-_started: list[Worker] = []  # by start_formatting_worker, not yet taken
+_started: list[Worker] = []  # by formatting_worker_started, not yet taken
 
 
 @contextmanager
