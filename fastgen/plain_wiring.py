@@ -131,9 +131,12 @@ class _Lines:
     def outlines(self) -> list[Outline]:
         return [statement.outline for statement in self.body]
 
-    def insert(self, index: int, text: str, outline: Outline) -> None:
-        """A new statement line before statement ``index`` (and its comments)."""
-        self.body.insert(index, _Statement([], text, outline))
+    def insert(
+        self, index: int, text: str, outline: Outline, leading: list[str] | None = None
+    ) -> None:
+        """A new statement line before statement ``index`` (and its comments),
+        after ``leading`` blank lines."""
+        self.body.insert(index, _Statement(leading or [], text, outline))
 
     def add_import(
         self,
@@ -160,8 +163,7 @@ class _Lines:
             blank, rest = following.leading[:count], following.leading[count:]
             following.leading = _with_blank_line_above(rest) if rest else rest
         text = import_line(module, name, alias, noqa=noqa)
-        self.insert(index, text, Outline(from_module=module, is_import=True))
-        self.body[index].leading = blank
+        self.insert(index, text, Outline(from_module=module, is_import=True), blank)
         if slot.blank_below:
             below = self.body[index + 1]
             below.leading = _with_blank_line_above(below.leading)

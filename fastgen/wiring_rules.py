@@ -46,15 +46,13 @@ class Outline:
 class ImportSlot:
     """Where a new import line goes among the statements of a module.
 
-    ``index``: the statement it goes before. ``joins_run``: it goes into a sorted
-    run of imports; ``run_start``: before the run's first line, so it takes over
-    the blank lines above that line (its comments stay with it, a blank line
-    apart). Otherwise ``blank_above``/``blank_below`` say which sides need a
-    blank line.
+    ``index``: the statement it goes before. ``run_start``: it goes before the
+    first line of a sorted run of imports, so it takes over the blank lines above
+    that line (its comments stay with it, a blank line apart).
+    ``blank_above``/``blank_below``: which sides need a blank line.
     """
 
     index: int
-    joins_run: bool
     run_start: bool = False
     blank_above: bool = False
     blank_below: bool = False
@@ -95,7 +93,7 @@ def _natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-def module_sort_key(
+def _module_sort_key(
     module: str,
 ) -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int, str], ...]]:
     """How ruff's isort orders ``from`` imports of a section (case-insensitive)."""
@@ -117,7 +115,7 @@ def import_slot(
     if sorted_at is not None and sorted_at[0] < len(body):
         index, run_start = sorted_at
         if body[index].is_import:
-            return ImportSlot(index, joins_run=True, run_start=run_start)
+            return ImportSlot(index, run_start=run_start)
     index = _import_index(body, before) if sorted_at is None else sorted_at[0]
     blank_above = index > 0 and (
         (index == 1 and body[0].is_docstring)
@@ -125,9 +123,7 @@ def import_slot(
         or (own_section and sorted_at is None and body[index - 1].is_import)
     )
     blank_below = index < len(body) and not body[index].is_import
-    return ImportSlot(
-        index, joins_run=False, blank_above=blank_above, blank_below=blank_below
-    )
+    return ImportSlot(index, blank_above=blank_above, blank_below=blank_below)
 
 
 def _import_index(body: Sequence[Outline], before: int) -> int:
@@ -159,9 +155,9 @@ def _sorted_import_index(
             run.append(index)
     if not run:
         return None
-    key = module_sort_key(module)
+    key = _module_sort_key(module)
     for index in run:
-        if module_sort_key(body[index].from_module or "") > key:
+        if _module_sort_key(body[index].from_module or "") > key:
             return index, index == run[0]
     return run[-1] + 1, False
 
