@@ -523,16 +523,14 @@ def _fsync_together(fds: list[int], *, ignore: tuple[int, ...] = ()) -> None:
     if len(fds) < 2:
         for fd in fds:
             sync(fd)
-        if errors:
-            raise errors[0]
-        return
-    import threading
+    else:
+        import threading
 
-    threads = [threading.Thread(target=sync, args=(fd,)) for fd in fds]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        threads = [threading.Thread(target=sync, args=(fd,)) for fd in fds]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     if errors:
         raise errors[0]
 

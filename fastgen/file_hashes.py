@@ -46,7 +46,6 @@ class FileHashes:
         self._now = time.time_ns() if now_ns is None else now_ns
         self._key = _records().key(self._root)
         self._known = _parsed(_records().get(self._key))
-        self._current: set[str] = set()  # recorded with the status they have now
         self._changed = False
 
     def of(self, path: str) -> str | None:
@@ -67,7 +66,6 @@ class FileHashes:
         known = self._known.get(path)  # [*signature, hash, note?], or damaged
         if isinstance(known, list) and known[:4] == signature and len(known) in (5, 6):
             if isinstance(known[4], str):
-                self._current.add(path)
                 return known[4]
         try:
             digest = file_hash(target)
@@ -75,23 +73,24 @@ class FileHashes:
             return None
         if max(status.st_mtime_ns, status.st_ctime_ns) < self._now - RECENT_NS:
             self._known[path] = [*signature, digest]
-            self._current.add(path)
             self._changed = True
         elif self._known.pop(path, None) is not None:
             self._changed = True
         return digest
 
-    def note(self, path: str) -> str | None:
-        """The note kept with ``path``'s hash, if :meth:`of` found it current."""
-        known = self._known.get(path)
-        if path in self._current and isinstance(known, list) and len(known) == 6:
-            return known[5] if isinstance(known[5], str) else None
-        return None
+    def noted(self, path: str) -> tuple[str | None, str | None]:
+        """The hash of ``path`` (as :meth:`of`), and the note kept with it."""
+        digest = self.of(path)
+        known = self._known.get(path)  # after of(): a record is the file's now
+        if digest is None or not isinstance(known, list) or len(known) != 6:
+            return digest, None
+        return digest, known[5] if isinstance(known[5], str) else None
 
     def keep_note(self, path: str, note: str) -> None:
-        """Keep ``note`` with ``path``'s hash, if :meth:`of` recorded it current."""
+        """Keep ``note`` with the hash :meth:`noted` just gave for ``path`` (not
+        kept when that hash was not recorded: a file changed too recently)."""
         known = self._known.get(path)
-        if path in self._current and isinstance(known, list):
+        if isinstance(known, list):
             self._known[path] = [*known[:5], note]
             self._changed = True
 

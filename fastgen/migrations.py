@@ -126,13 +126,20 @@ def _as_written(file: str, digest: str | None) -> dict[str, str | None]:
     (its bytes hash to ``digest``), else nothing."""
     if digest is None:
         return {}
+    data = _read(file)
+    return _ids_in(data) if hashlib.sha256(data).hexdigest() == digest else {}
+
+
+def _read(file: str) -> bytes:
     try:
         with open(file, "rb") as stream:
-            data = stream.read()
+            return stream.read()
     except OSError as exc:
         raise FastgenError(f"cannot read migration {file}: {exc}; fix it") from exc
-    if hashlib.sha256(data).hexdigest() != digest:
-        return {}
+
+
+def _ids_in(data: bytes) -> dict[str, str | None]:
+    """The ids of a migration as fastgen's templates write them, else nothing."""
     found = _WRITTEN_IDS.search(data.decode("utf-8"))
     return {"revision": found[1], "down_revision": found[2]} if found else {}
 
@@ -144,15 +151,15 @@ def _written_ids(
     bytes hash to ``digest``), else nothing; noted with its hash in ``hashes``."""
     if digest is None:
         return {}
-    if hashes is not None:
-        found = hashes.of(path)
-        if found is not None and found != digest:
-            return {}
-        noted = _ids_of(hashes.note(path)) if found == digest else {}
-        if noted:
-            return noted
-    ids = _as_written(file, digest)
-    if ids and hashes is not None:
+    if hashes is None:
+        return _as_written(file, digest)
+    found, note = hashes.noted(path)
+    if found != digest:
+        return {}
+    if noted := _ids_of(note):
+        return noted
+    ids = _ids_in(_read(file))  # hashes.noted() has checked the bytes
+    if ids:
         hashes.keep_note(path, f"{ids['revision']} {ids['down_revision'] or ''}")
     return ids
 

@@ -126,16 +126,23 @@ def test_each_project_directory_has_its_own_records(
 def test_a_note_lasts_as_long_as_the_hash(tmp_path: Path, reads: list[str]) -> None:
     (tmp_path / "a.py").write_bytes(b"x = 1\n")
     first = FileHashes(str(tmp_path), now_ns=_later())
-    assert first.note("a.py") is None  # nothing known before of()
-    first.of("a.py")
+    assert first.noted("a.py") == (_sha(b"x = 1\n"), None)
     first.keep_note("a.py", "abc def")
     first.save()
     second = FileHashes(str(tmp_path), now_ns=_later())
-    second.of("a.py")
-    assert second.note("a.py") == "abc def"
+    assert second.noted("a.py") == (_sha(b"x = 1\n"), "abc def")
     _pass_a_timestamp_tick()
     (tmp_path / "a.py").write_bytes(b"x = 2\n")
     third = FileHashes(str(tmp_path), now_ns=_later())
-    assert third.of("a.py") == _sha(b"x = 2\n")
-    assert third.note("a.py") is None
+    assert third.noted("a.py") == (_sha(b"x = 2\n"), None)
     assert reads == ["a.py", "a.py"]
+
+
+def test_a_recently_changed_file_keeps_no_note(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"x = 1\n")
+    first = FileHashes(str(tmp_path))  # now: the file is too recent to record
+    first.noted("a.py")
+    first.keep_note("a.py", "abc def")
+    first.save()
+    later = FileHashes(str(tmp_path), now_ns=_later())
+    assert later.noted("a.py") == (_sha(b"x = 1\n"), None)
