@@ -65,6 +65,15 @@ class DatabaseConfig:
         """Whether the URL targets SQLite."""
         return self.url.startswith("sqlite")
 
+    @property
+    def is_sqlite_memory(self) -> bool:
+        """Whether the URL is an in-memory SQLite database (one connection)."""
+        if not self.is_sqlite:
+            return False
+        url = make_url(self.url)
+        in_memory = url.database in (None, "", ":memory:")
+        return in_memory or url.query.get("mode") == "memory"
+
 
 def normalize_database_url(raw_url: str) -> DatabaseConfig:
     """Translate a database URL, as a provider prints it, for the async drivers.
@@ -182,13 +191,6 @@ def check_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
     event.listen(engine.sync_engine, "checkout", ping_if_idle)
 
 
-def _is_sqlite_file(url: str) -> bool:
-    """Whether a SQLite ``url`` names a file rather than an in-memory database."""
-    parsed = make_url(url)
-    in_memory = parsed.database in (None, "", ":memory:")
-    return not in_memory and parsed.query.get("mode") != "memory"
-
-
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the async engine for ``settings.database_url``."""
     config = normalize_database_url(settings.database_url)
@@ -202,10 +204,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         # A SQLite connection is a thread of aiosqlite's: the pool keeps every one
         # it opens (an overflow connection is closed when returned, and under load
         # another is opened moments later). An in-memory database has just one.
+        kept = settings.database_pool_size + settings.database_max_overflow
         pool_sizes = (
-            {"pool_size": sum(pool_sizes.values()), "max_overflow": 0}
-            if _is_sqlite_file(config.url)
-            else {}
+            {} if config.is_sqlite_memory else {"pool_size": kept, "max_overflow": 0}
         )
     engine = create_async_engine(
         config.url,
