@@ -60,13 +60,14 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROWS = 10_000
+SQLITE_FILES = ("generated", "typical", "raw")
 USER = "bench-user"
 WRITER = "bench-writer"  # POSTs go to another owner: the lists stay at ROWS rows
 FIELDS = ["title:str{200}:index", "body:text", "published:bool=false", "views:int=0"]
@@ -995,17 +996,35 @@ def _prepare_database(project: Path, db: str, dsn: str, work: Path) -> dict[str,
             "sqlalchemy": re.sub(r"^postgres(ql)?://", "postgresql+asyncpg://", dsn),
             "asyncpg": dsn,
         }
-    else:
-        path = work / "bench.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        urls = {"generated": url, "sqlalchemy": url, "sqlite_path": str(path)}
-    env = {**os.environ, "DATABASE_URL": urls["generated"], "APP_ENV": "development"}
-    _run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
-    if db == "postgresql":
+        env = {**os.environ, "DATABASE_URL": dsn, "APP_ENV": "development"}
+        _run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
         asyncio.run(_seed_postgres(dsn))
-    else:
-        _seed_sqlite(work / "bench.db")
-    return urls
+        return urls
+    seeded = work / "seeded.db"
+    url = f"sqlite+aiosqlite:///{seeded}"
+    env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development"}
+    _run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
+    _seed_sqlite(seeded)
+    # Each app gets its own copy, so what one app sets in its file (the journal
+    # mode is stored there) does not carry over to the next.
+    files = {name: work / f"{name}.db" for name in SQLITE_FILES}
+    for path in files.values():
+        shutil.copyfile(seeded, path)
+    return {
+        "generated": f"sqlite+aiosqlite:///{files['generated']}",
+        "sqlalchemy": f"sqlite+aiosqlite:///{files['typical']}",
+        "sqlite_path": str(files["raw"]),
+    }
+
+
+def _journal_modes(work: Path) -> str:
+    """Each app's SQLite file and the journal mode it was left in."""
+    modes = []
+    for name in SQLITE_FILES:
+        with closing(sqlite3.connect(work / f"{name}.db")) as connection:
+            (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
+        modes.append(f"{name} {mode}")
+    return "SQLite journal modes: " + ", ".join(modes)
 
 
 def _benchmark(args: argparse.Namespace, fastgen: str, work: Path, dsn: str) -> bool:
@@ -1034,6 +1053,8 @@ def _benchmark(args: argparse.Namespace, fastgen: str, work: Path, dsn: str) -> 
         f"\n{args.db}, {ROWS} rows, wrk -t2 --latency -d{args.duration:g}s, "
         f"{args.runs} round(s), medians; uvicorn 1 worker uvloop httptools"
     )
+    if args.db == "sqlite":
+        print(_journal_modes(work))
     return _report(plan, results)
 
 
