@@ -15,6 +15,7 @@ from app.core.db import (
     create_read_session_factory,
     create_session_factory,
     create_session_slots,
+    create_write_turn,
 )
 from app.core.errors import install_error_handlers
 from app.core.logging import RequestIDMiddleware, configure_logging
@@ -81,6 +82,7 @@ def use_backends(
     app.state.session_factory = create_session_factory(engine)
     app.state.read_session_factory = create_read_session_factory(engine)
     app.state.session_slots = create_session_slots(engine)
+    app.state.write_turn = create_write_turn(engine)
     app.state.token_verifier = token_verifier
 
 

@@ -1,5 +1,6 @@
-"""Request sessions wait for a connection first come, first served, and a SQLite
-file's pool keeps the connections it opens."""
+"""Request sessions wait for a connection first come, first served; on SQLite,
+requests that may write take turns, the pool of a file keeps the connections it
+opens, and the file runs in write-ahead-log mode."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
@@ -7,11 +8,18 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool
 
-from app.core.db import create_engine, create_session_slots
+from app.core.db import (
+    create_engine,
+    create_session_factory,
+    create_session_slots,
+    create_write_turn,
+    get_session,
+)
 from tests.support import make_settings
 
 SlotsOfPool = Callable[[int, int], AbstractAsyncContextManager[asyncio.Semaphore]]
@@ -100,3 +108,57 @@ async def test_an_in_memory_sqlite_database_keeps_its_one_connection() -> None:
             assert found.scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+async def test_a_sqlite_file_runs_in_wal_mode_with_full_syncs(tmp_path: Path) -> None:
+    engine = create_engine(
+        make_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'wal.db'}")
+    )
+    try:
+        async with engine.connect() as connection:
+            settings = [
+                (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+                for name in ("journal_mode", "synchronous", "foreign_keys")
+            ]
+        assert settings == ["wal", 2, 1]  # 2: FULL
+    finally:
+        await engine.dispose()
+
+
+async def test_requests_that_may_write_take_sqlites_write_turn_in_order(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(
+        make_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'turn.db'}")
+    )
+    app = FastAPI()
+    app.state.session_factory = create_session_factory(engine)
+    app.state.write_turn = create_write_turn(engine)
+    served: list[str] = []
+    first_done = asyncio.Event()
+
+    async def request(method: str, done: asyncio.Event | None = None) -> None:
+        scope = {"type": "http", "method": method, "app": app, "headers": []}
+        async with asynccontextmanager(get_session)(Request(scope)):
+            served.append(method)
+            if done is not None:
+                await done.wait()
+
+    try:
+        requests = [
+            asyncio.create_task(request("POST", first_done)),
+            asyncio.create_task(request("PATCH")),
+            asyncio.create_task(request("GET")),
+        ]
+        await asyncio.sleep(0.05)
+        assert served == ["POST", "GET"]  # PATCH waits for the POST's turn to end
+        first_done.set()
+        await asyncio.gather(*requests)
+        assert served == ["POST", "GET", "PATCH"]
+    finally:
+        await engine.dispose()
+
+
+def test_only_sqlite_has_a_write_turn() -> None:
+    engine = create_async_engine("postgresql+asyncpg://app@127.0.0.1/app")
+    assert create_write_turn(engine) is None
