@@ -18,11 +18,13 @@ PyJWT and the project's dev JWKS (``keys/dev-jwks.json``, issuer and audience
 Each app runs under uvicorn (one worker, uvloop, httptools, no access log) on a free
 loopback port and is driven by wrk for: GET one post, GET a list page of 50, GET
 ``?published=true&page=3`` and POST (as a second user, so the benchmark user keeps
-exactly 10,000 posts). The apps alternate (generated, typical, raw, generated, ...)
-for ``--runs`` rounds (each app is started afresh in every round and each endpoint
-gets a 1 s warm-up before it is measured); the report gives per endpoint and
-concurrency the median req/s, p50/p99 latency and the ratios generated/typical and
-generated/raw. Any non-2xx response or socket error is a failure (exit status 1).
+exactly 10,000 posts). In each of ``--runs`` rounds the three apps are started
+afresh and run side by side; each endpoint gets a 1 s warm-up on every app, then
+every concurrency is measured on each app in turn (the order of the apps rotates
+from round to round), so the runs compared are seconds apart. The report gives per
+endpoint and concurrency the median req/s, p50/p99 latency and the ratios
+generated/typical and generated/raw. Any non-2xx response or socket error is a
+failure (exit status 1).
 
 The apps run on the interpreter running this script, so use the Python of fastgen's
 dev environment (it has FastAPI, SQLModel, asyncpg, aiosqlite, uvicorn[standard]).
@@ -60,7 +62,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -891,22 +893,35 @@ def _check_app(plan: Plan, base: str) -> dict[str, object]:
 Key = tuple[str, str, int]  # app, endpoint label, connections
 
 
-def _round(plan: Plan, results: dict[Key, list[Result]], shapes: dict) -> None:
-    """Start each app in turn and run every endpoint and concurrency against it."""
+def _round(
+    plan: Plan, index: int, results: dict[Key, list[Result]], shapes: dict
+) -> None:
+    """Start every app afresh, then measure each endpoint and concurrency on each
+    app in turn, so the apps compared are measured seconds apart (this machine's
+    speed drifts over minutes). The order of the apps rotates with ``index``."""
     check_url = "/api/v1" + ENDPOINTS[0].path.replace("{id}", str(plan.post_id))
-    for spec in plan.specs:
-        with _server(spec, check_url, plan.tokens[USER]) as base:
+    turn = index % len(plan.specs)
+    specs = plan.specs[turn:] + plan.specs[:turn]
+    with ExitStack() as servers:
+        bases = {}
+        for spec in specs:
+            base = servers.enter_context(_server(spec, check_url, plan.tokens[USER]))
             shapes[spec.name] = _check_app(plan, base)
-            for endpoint in ENDPOINTS:
-                token = _token_for(plan, endpoint)
-                script = _lua_script(plan.scripts, endpoint, token)
-                url = _url(base, endpoint, plan.post_id)
+            bases[spec.name] = base
+        for endpoint in ENDPOINTS:
+            token = _token_for(plan, endpoint)
+            script = _lua_script(plan.scripts, endpoint, token)
+            urls = {
+                name: _url(base, endpoint, plan.post_id) for name, base in bases.items()
+            }
+            for url in urls.values():
                 _wrk(url, script, max(plan.connections), 1)  # warm-up
-                for connections in plan.connections:
+            for connections in plan.connections:
+                for name, url in urls.items():
                     result = _wrk(url, script, connections, plan.duration)
-                    results.setdefault((spec.name, endpoint.label, connections), [])
-                    results[(spec.name, endpoint.label, connections)].append(result)
-                    _progress(spec.name, endpoint.label, connections, result)
+                    results.setdefault((name, endpoint.label, connections), [])
+                    results[(name, endpoint.label, connections)].append(result)
+                    _progress(name, endpoint.label, connections, result)
 
 
 def _progress(app: str, label: str, connections: int, result: Result) -> None:
@@ -1045,7 +1060,7 @@ def _benchmark(args: argparse.Namespace, fastgen: str, work: Path, dsn: str) -> 
     shapes: dict[str, dict[str, object]] = {}
     for index in range(args.runs):
         print(f"round {index + 1}/{args.runs}", file=sys.stderr, flush=True)
-        _round(plan, results, shapes)
+        _round(plan, index, results, shapes)
     for name, shape in shapes.items():
         if shape != shapes["generated"]:
             print(f"WARNING: {name} answers with other JSON shapes than generated")
