@@ -564,14 +564,21 @@ def test_check_reads_only_files_whose_status_changed(
         read.append(Path(path).relative_to(project).as_posix())
         return file_hash(path)
 
-    as_written = fastgen.migrations._as_written
+    # every way fastgen.migrations reads a migration's text
+    read_bytes = fastgen.migrations._read
+    module_strings = fastgen.migrations._module_strings
 
-    def counted_migration(file: str, digest: str | None) -> dict[str, str | None]:
+    def counted_bytes(file: str) -> bytes:
         read.append(Path(file).relative_to(project).as_posix())
-        return as_written(file, digest)
+        return read_bytes(file)
+
+    def counted_strings(file: str) -> dict[str, str | tuple[str, ...] | None]:
+        read.append(Path(file).relative_to(project).as_posix())
+        return module_strings(file)
 
     monkeypatch.setattr(fastgen.file_hashes, "file_hash", counted)
-    monkeypatch.setattr(fastgen.migrations, "_as_written", counted_migration)
+    monkeypatch.setattr(fastgen.migrations, "_read", counted_bytes)
+    monkeypatch.setattr(fastgen.migrations, "_module_strings", counted_strings)
     _clean(cli)
     assert read == []
     time.sleep(0.05)  # let the filesystem's clock tick
