@@ -121,11 +121,9 @@ _WRITTEN_IDS = re.compile(
 )
 
 
-def _as_written(file: str, digest: str | None) -> dict[str, str | None]:
+def _as_written(file: str, digest: str) -> dict[str, str | None]:
     """``revision`` and ``down_revision`` of a file still as fastgen wrote it
     (its bytes hash to ``digest``), else nothing."""
-    if digest is None:
-        return {}
     data = _read(file)
     return _ids_in(data) if hashlib.sha256(data).hexdigest() == digest else {}
 
