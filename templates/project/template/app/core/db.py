@@ -206,7 +206,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     config = normalize_database_url(settings.database_url)
     # A connection opened for a request that finds the pool empty costs far more
     # than the request: the pool is sized for the requests a worker serves at once.
-    pool_sizes: dict[str, int] = {
+    pool: dict[str, Any] = {
         "pool_size": settings.database_pool_size,
         "max_overflow": settings.database_max_overflow,
     }
@@ -215,16 +215,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         # it opens (an overflow connection is closed when returned, and under load
         # another is opened moments later). An in-memory database has just one.
         kept = settings.database_pool_size + settings.database_max_overflow
-        pool_sizes = (
-            {} if config.is_sqlite_memory else {"pool_size": kept, "max_overflow": 0}
-        )
+        pool = {} if config.is_sqlite_memory else {"pool_size": kept, "max_overflow": 0}
+        # See _roll_back_open_transaction, the pool's reset instead.
+        pool["pool_reset_on_return"] = None
     engine = create_async_engine(
         config.url,
         connect_args=config.connect_args,
         **config.engine_kwargs,
-        **pool_sizes,
-        # SQLite: see _roll_back_open_transaction, the pool's reset instead.
-        **({"pool_reset_on_return": None} if config.is_sqlite else {}),
+        **pool,
     )
     if config.is_sqlite:
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
