@@ -1022,7 +1022,7 @@ def _prepare_database(project: Path, db: str, dsn: str, work: Path) -> dict[str,
     _seed_sqlite(seeded)
     # Each app gets its own copy, so what one app sets in its file (the journal
     # mode is stored there) does not carry over to the next.
-    files = {name: work / f"{name}.db" for name in SQLITE_FILES}
+    files = _sqlite_files(work)
     for path in files.values():
         shutil.copyfile(seeded, path)
     return {
@@ -1032,11 +1032,16 @@ def _prepare_database(project: Path, db: str, dsn: str, work: Path) -> dict[str,
     }
 
 
+def _sqlite_files(work: Path) -> dict[str, Path]:
+    """Each app's own SQLite file."""
+    return {name: work / f"{name}.db" for name in SQLITE_FILES}
+
+
 def _journal_modes(work: Path) -> str:
     """Each app's SQLite file and the journal mode it was left in."""
     modes = []
-    for name in SQLITE_FILES:
-        with closing(sqlite3.connect(work / f"{name}.db")) as connection:
+    for name, path in _sqlite_files(work).items():
+        with closing(sqlite3.connect(path)) as connection:
             (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
         modes.append(f"{name} {mode}")
     return "SQLite journal modes: " + ", ".join(modes)
