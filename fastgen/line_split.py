@@ -4,12 +4,10 @@ Black formats a file in one pass when its input is already formatted, in two whe
 it changes anything (its second pass checks that the result is stable), and
 rendered templates change wherever a statement outgrows the line length or was
 split by hand where it fits. Laying those statements out first, as black would,
-halves black's time on the files fastgen renders, and a rendered file whose lines
-all fit once laid out is not given to black at all
-(:func:`fastgen.render.laid_out_as_black`). So the layout of a statement that
-ends up fitting must be black's: ``tests/test_line_split.py`` holds it to black's
-output for the snapshot specs and for random specs. A statement whose syntax
-tree the layout would change is left as it was.
+halves black's time on the files fastgen renders. Black still formats every file
+afterwards, so a statement laid out differently than black would lay it out
+costs time, never correctness; and a statement whose syntax tree the layout would
+change is left as it was.
 
 Only the common shapes are handled: statements split by hand are joined (unless a
 trailing comma keeps them exploded, as black does); a long line is split at the

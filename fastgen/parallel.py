@@ -1,9 +1,8 @@
 """A worker process that imports a job's libraries while this one works too.
 
 ``add resource`` spends most of its time importing black and running it, when
-what it renders was never formatted before (see :mod:`fastgen.text_cache`) and
-a line of it does not fit once laid out (:func:`fastgen.render.laid_out_as_black`).
-A child forked as the command starts (by :mod:`fastgen.entry`, before the CLI is
+what it renders was never formatted before (see :mod:`fastgen.text_cache`). A
+child forked as the command starts (by :mod:`fastgen.entry`, before the CLI is
 imported) imports black while this process imports the rest and renders, then
 formats the files (half of them in a child it forks, black already imported)
 while this process wires (libcst only for unusual files: threads would not
@@ -146,21 +145,21 @@ def formatting_worker(*, then: tuple[str, ...] = ()) -> Worker:
 
 
 def format_in_two(files: dict[str, str]) -> dict[str, str]:
-    """The formatting worker's job: ``files`` formatted by black, about half of them (by
+    """The formatting worker's job: ``files`` formatted, about half of them (by
     size) in a child forked now, which starts with black already imported.
 
     The command itself wires meanwhile: three busy processes on two cores (or
     more) finish sooner than this one formatting alone, and the command never
     imports black.
     """
-    from fastgen.render import formatted_by_black
+    from fastgen.render import format_python_files
 
     if len(files) < 2:
-        return formatted_by_black(files)
+        return format_python_files(files)
     mine, theirs = _halves(files)
     with Worker() as child:
         done_here, done_there = child.run_alongside(
-            lambda: formatted_by_black(mine), formatted_by_black, theirs
+            lambda: format_python_files(mine), format_python_files, theirs
         )
     return done_here | done_there
 

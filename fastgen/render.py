@@ -1,5 +1,4 @@
-"""Rendering: Jinja templates to text, Python formatted as black formats it: in
-black's layout already where every line fits, else by black in-process.
+"""Rendering: Jinja templates to text, Python formatted in-process with black.
 
 The same inputs always give the same bytes, which is what makes plans, re-runs and
 ``fastgen check`` exact.
@@ -75,17 +74,7 @@ def render_template(
 
 
 def format_python_files(files: Mapping[str, str]) -> dict[str, str]:
-    """``files`` (rendered templates) with every ``.py`` entry formatted as black
-    formats it: black runs on those :func:`formatted_from_cache` cannot give."""
-    found = formatted_from_cache(files)
-    found |= formatted_by_black(
-        {path: text for path, text in files.items() if path not in found}
-    )
-    return {path: found[path] for path in files}
-
-
-def formatted_by_black(files: Mapping[str, str]) -> dict[str, str]:
-    """``files`` with every ``.py`` entry formatted by black (or its cache)."""
+    """``files`` with every ``.py`` entry black-formatted."""
     return {
         path: format_python(text) if path.endswith(".py") else text
         for path, text in files.items()
@@ -110,47 +99,15 @@ def format_python(source: str) -> str:
 
 def formatted_from_cache(files: Mapping[str, str]) -> dict[str, str]:
     """The entries of ``files`` formatted without black: every file that is not
-    Python, every Python text formatted before (cached), and every rendered
-    Python text whose layout is already black's (:func:`laid_out_as_black`).
-
-    ``files`` must be rendered templates: the last rule rests on what the
-    templates write, not on black."""
+    Python, and every Python text formatted before (cached)."""
     found = {}
     for path, text in files.items():
-        if not path.endswith(".py"):
-            found[path] = text
-            continue
-        key = _formatted().key(text)
-        formatted = _formatted().get(key)
-        if formatted is None:
-            formatted = laid_out_as_black(text)
-            if formatted is not None:
-                _formatted().put(key, formatted)
+        formatted = (
+            _formatted().get(_formatted().key(text)) if path.endswith(".py") else text
+        )
         if formatted is not None:
             found[path] = formatted
     return found
-
-
-def laid_out_as_black(rendered: str) -> str | None:
-    """``rendered`` (a template's output) laid out, when that is what black would
-    give, else ``None``: black then formats it.
-
-    The templates write black's style (quotes, blank lines, brackets, commas),
-    so what is left to black is the length of lines, which depends on names and
-    values; :mod:`fastgen.line_split` splits the lines that are too long where it
-    knows the shape, and leaves the others as they were. So a text laid out with
-    every line fitting is taken as it is, and one with a line too long goes to
-    black. So does a text with a character outside ASCII, which black may count
-    as two columns, and one with blanks at the end of a line (a template's empty
-    value, say), which black strips. ``tests/test_line_split.py`` checks this
-    against black for every snapshot spec and for random specs.
-    """
-    laid_out = _laid_out(rendered)
-    final = laid_out.isascii() and all(
-        len(line) <= LINE_LENGTH and not line.endswith((" ", "\t"))
-        for line in laid_out.splitlines()
-    )
-    return laid_out if final else None
 
 
 def _black(source: str) -> str:

@@ -17,16 +17,10 @@ from fastgen.errors import FastgenError
 from fastgen.line_split import lay_out
 from fastgen.render import _laid_out
 from fastgen.resource_context import targets_of
-from fastgen.resource_render import (
-    Migration,
-    render_create_migration,
-    render_resource,
-)
+from fastgen.resource_render import render_create_migration, render_resource
 from fastgen.spec import parse_resource
 from tests.test_property_specs import specs
 from tests.test_snapshots import MIGRATION, SPECS, TARGETS
-
-FIRST = Migration("aaaaaaaaaaaa", None, "migrations/versions/x.py")
 
 MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311})
 
@@ -215,47 +209,13 @@ def test_rendered_resources_need_one_pass_of_black() -> None:
     assert unstable == ["Recipe: app/recipes/schemas.py"]
 
 
-def test_a_layout_taken_without_black_is_black_s_output() -> None:
-    """Each snapshot spec's files, and its table created by a first migration
-    (``Revises:`` empty): the layout taken as final is what black gives; the one
-    file black lays out differently is left to black."""
-    left_to_black = []
-    for spec in SPECS.values():
-        files = render_resource(spec, targets=TARGETS)
-        for name, migration in (("create.py", MIGRATION), ("first.py", FIRST)):
-            files[name] = render_create_migration(
-                spec, targets=TARGETS, migration=migration, formatted=False
-            )
-        for path, text in files.items():
-            if path.endswith(".py"):
-                taken = render.laid_out_as_black(text)
-                if taken is None:
-                    left_to_black.append(f"{spec.name}: {path}")
-                else:
-                    assert taken == render._black(text), f"{spec.name}: {path}"
-    assert left_to_black == ["Recipe: app/recipes/schemas.py"]
-
-
-def test_a_line_too_long_or_outside_ascii_is_left_to_black() -> None:
-    fits = 'TITLE = "a title"\n'
-    assert render.laid_out_as_black(fits) == fits
-    assert render.laid_out_as_black('TITLE = "一二"\n') is None
-    assert render.laid_out_as_black('"""Revises: \n"""\n') is None
-    too_long = f'TITLE = "{"x" * 90}"\n'
-    assert render.laid_out_as_black(too_long) is None
-    assert render.format_python_files({"a.py": too_long}) == {
-        "a.py": render._black(too_long)
-    }
-
-
 @settings(max_examples=25, derandomize=True, deadline=None)
 @given(spec=specs)
 def test_laying_out_first_never_changes_what_black_gives(
     spec: tuple[str, list[str], bool],
 ) -> None:
     """Random specs (those of the property test): each rendered file formats to
-    the same text with the pre-pass as without it, and a layout taken without
-    black is that text."""
+    the same text with the pre-pass as without it."""
     name, fields, _ = spec
     try:
         resource = parse_resource(name, fields)
@@ -268,4 +228,3 @@ def test_laying_out_first_never_changes_what_black_gives(
             with patch.object(render, "_laid_out", lambda source: source):
                 without = render._black(text)
             assert render._black(text) == without, path
-            assert render.laid_out_as_black(text) in (None, without), path

@@ -67,7 +67,7 @@ def _formatted_by(files: dict[str, str]) -> dict[str, str]:
 def test_the_formatting_job_shares_the_files_with_a_child_by_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(fastgen.render, "formatted_by_black", _formatted_by)
+    monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
     files = {"big.py": "x" * 300, "mid.py": "x" * 200, "small.py": "x" * 150}
     done = format_in_two(files)
     assert done["big.py"] == str(os.getpid())
