@@ -68,7 +68,7 @@ def report(label: str, timings: Timings, target: float) -> bool:
     median = statistics.median(seconds)
     verdict = "ok" if median <= target else "OVER TARGET"
     pace = (
-        f"  [import typer: {statistics.median(timings.pace):.3f} s]"
+        f"  [{PACE_COMMAND[-1]}: {statistics.median(timings.pace):.3f} s]"
         if timings.pace
         else ""
     )
