@@ -23,8 +23,11 @@ afresh and run side by side; each endpoint gets a 1 s warm-up on every app, then
 every concurrency is measured on each app in turn (the order of the apps rotates
 from round to round), so the runs compared are seconds apart. The report gives per
 endpoint and concurrency the median req/s, p50/p99 latency and the ratios
-generated/typical and generated/raw. Any non-2xx response or socket error is a
-failure (exit status 1).
+generated/typical and generated/raw, twice: the ratio of the medians, and the
+median of each round's ratio (``rnd``). The second is the one to read when the
+machine's speed drifts during the run: a round compares apps measured seconds
+apart, the medians mix rounds minutes apart. Any non-2xx response or socket error
+is a failure (exit status 1).
 
 The apps run on the interpreter running this script, so use the Python of fastgen's
 dev environment (it has FastAPI, SQLModel, asyncpg, aiosqlite, uvicorn[standard]).
@@ -940,7 +943,7 @@ def _report(plan: Plan, results: dict[Key, list[Result]]) -> bool:
     header = f"{'endpoint':<29} {'c':>3}" + "".join(
         f" {name + ' req/s':>15} {'p50/p99 ms':>13}" for name in names
     )
-    header += "".join(f" {'gen/' + name[:3]:>8}" for name in names[1:])
+    header += "".join(f" {'gen/' + name[:3]:>8} {'rnd':>5}" for name in names[1:])
     print(header)
     ok = True
     for endpoint in ENDPOINTS:
@@ -953,8 +956,18 @@ def _report(plan: Plan, results: dict[Key, list[Result]]) -> bool:
                 p50 = statistics.median(r.p50_ms for r in runs)
                 p99 = statistics.median(r.p99_ms for r in runs)
                 line += f" {medians[name]:15.0f} {f'{p50:.1f}/{p99:.1f}':>13}"
+            generated = results[("generated", endpoint.label, connections)]
             for name in names[1:]:
+                per_round = statistics.median(
+                    ours.requests_per_second / theirs.requests_per_second
+                    for ours, theirs in zip(
+                        generated,
+                        results[(name, endpoint.label, connections)],
+                        strict=True,
+                    )
+                )
                 line += f" {medians['generated'] / medians[name]:8.2f}"
+                line += f" {per_round:5.2f}"
             print(line)
             for name in names:
                 for run in results[(name, endpoint.label, connections)]:
