@@ -1,8 +1,10 @@
 """Request sessions wait for a connection first come, first served; on SQLite,
 requests that may write take turns, the pool of a file keeps the connections it
-opens, and the file runs in write-ahead-log mode."""
+opens, and the file runs in write-ahead-log mode. The default pool keeps every
+connection it opens, on either database."""
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -94,6 +96,31 @@ async def test_a_sqlite_files_pool_keeps_every_connection_it_opens(
         for connection in connections:
             await connection.close()
         assert pool.checkedin() == 6  # pool size plus overflow, none closed
+    finally:
+        await engine.dispose()
+
+
+async def test_the_default_pool_keeps_every_connection_it_opens(
+    tmp_path: Path,
+) -> None:
+    """A connection closed as it returns to the pool is opened again moments later
+    under load: a connect, a TLS handshake and a login for one request. On the
+    suite's database (``TEST_DATABASE_URL``, else a SQLite file)."""
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}"
+    )
+    settings = make_settings(database_url=url)
+    engine = create_engine(settings)
+    pool = engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    most = settings.database_pool_size + settings.database_max_overflow
+    try:
+        connections = [await engine.connect() for _ in range(most)]
+        for connection in connections:
+            await connection.execute(text("SELECT 1"))
+        for connection in connections:
+            await connection.close()
+        assert pool.checkedin() == most
     finally:
         await engine.dispose()
 

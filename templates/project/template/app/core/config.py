@@ -25,10 +25,12 @@ class Settings(BaseSettings):
     allow_sqlite_in_production: bool = False
     #: A pooled PostgreSQL connection idle longer than this is pinged before use.
     database_idle_check_seconds: float = Field(default=10.0, ge=0)
-    #: PostgreSQL connections kept open, and how many more may open under load
-    #: (closed again when returned). A SQLite file's pool keeps the sum open.
-    database_pool_size: int = Field(default=10, ge=1)
-    database_max_overflow: int = Field(default=10, ge=0)
+    #: Connections the pool keeps open once opened, and how many more it may open
+    #: for a burst. An overflow connection is closed as soon as it is returned and
+    #: reopened moments later under load, so by default there are none. A SQLite
+    #: file's pool keeps the sum open.
+    database_pool_size: int = Field(default=20, ge=1)
+    database_max_overflow: int = Field(default=0, ge=0)
     max_body_size: int = Field(default=1_048_576, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
