@@ -949,28 +949,27 @@ def _report(plan: Plan, results: dict[Key, list[Result]]) -> bool:
     for endpoint in ENDPOINTS:
         for connections in plan.connections:
             line = f"{endpoint.label:<29} {connections:>3}"
+            runs_of = {
+                name: results[(name, endpoint.label, connections)] for name in names
+            }
             medians = {}
-            for name in names:
-                runs = results[(name, endpoint.label, connections)]
+            for name, runs in runs_of.items():
                 medians[name] = statistics.median(r.requests_per_second for r in runs)
                 p50 = statistics.median(r.p50_ms for r in runs)
                 p99 = statistics.median(r.p99_ms for r in runs)
                 line += f" {medians[name]:15.0f} {f'{p50:.1f}/{p99:.1f}':>13}"
-            generated = results[("generated", endpoint.label, connections)]
             for name in names[1:]:
                 per_round = statistics.median(
                     ours.requests_per_second / theirs.requests_per_second
                     for ours, theirs in zip(
-                        generated,
-                        results[(name, endpoint.label, connections)],
-                        strict=True,
+                        runs_of["generated"], runs_of[name], strict=True
                     )
                 )
                 line += f" {medians['generated'] / medians[name]:8.2f}"
                 line += f" {per_round:5.2f}"
             print(line)
-            for name in names:
-                for run in results[(name, endpoint.label, connections)]:
+            for name, runs in runs_of.items():
+                for run in runs:
                     if run.failures:
                         ok = False
                         print(f"  FAILED {name}: {run.failures}")

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool
 
+from app.core.config import Settings
 from app.core.db import (
     create_engine,
     create_session_factory,
@@ -77,27 +78,34 @@ async def test_a_request_arriving_as_a_slot_frees_waits_its_turn(
     assert served == ["waiting", "newcomer"]
 
 
-async def test_a_sqlite_files_pool_keeps_every_connection_it_opens(
-    tmp_path: Path,
-) -> None:
-    engine = create_engine(
-        make_settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}",
-            database_pool_size=3,
-            database_max_overflow=3,
-        )
-    )
+async def _kept_after_use(settings: Settings, count: int) -> int:
+    """How many connections the pool of ``create_engine(settings)`` still holds
+    after ``count`` of them were open at once, used and returned."""
+    engine = create_engine(settings)
     pool = engine.sync_engine.pool
     assert isinstance(pool, QueuePool)
     try:
-        connections = [await engine.connect() for _ in range(6)]
+        connections = [await engine.connect() for _ in range(count)]
         for connection in connections:
             await connection.execute(text("SELECT 1"))
         for connection in connections:
             await connection.close()
-        assert pool.checkedin() == 6  # pool size plus overflow, none closed
+        return pool.checkedin()
     finally:
         await engine.dispose()
+
+
+async def test_a_sqlite_files_pool_keeps_every_connection_it_opens(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}",
+        database_pool_size=3,
+        database_max_overflow=3,
+    )
+
+    # pool size plus overflow, none closed
+    assert await _kept_after_use(settings, 6) == 6
 
 
 async def test_the_default_pool_keeps_every_connection_it_opens(
@@ -110,19 +118,9 @@ async def test_the_default_pool_keeps_every_connection_it_opens(
         f"sqlite+aiosqlite:///{tmp_path / 'pool.db'}"
     )
     settings = make_settings(database_url=url)
-    engine = create_engine(settings)
-    pool = engine.sync_engine.pool
-    assert isinstance(pool, QueuePool)
     most = settings.database_pool_size + settings.database_max_overflow
-    try:
-        connections = [await engine.connect() for _ in range(most)]
-        for connection in connections:
-            await connection.execute(text("SELECT 1"))
-        for connection in connections:
-            await connection.close()
-        assert pool.checkedin() == most
-    finally:
-        await engine.dispose()
+
+    assert await _kept_after_use(settings, most) == most
 
 
 async def test_an_in_memory_sqlite_database_keeps_its_one_connection() -> None:
