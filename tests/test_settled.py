@@ -7,19 +7,26 @@ with descriptions and defaults of any text. The snapshots
 (``tests/test_snapshots.py``) check the same on fixed specs.
 """
 
+# The odd sources below hold rows too long on purpose: black must split them.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import textwrap
+from functools import partial
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
+import fastgen.schema_diff
 from fastgen.access import Access
 from fastgen.errors import FastgenError
-from fastgen.render import BlackWork, _black, black_each
+from fastgen.render import BlackWork, _black, black_each, render_template
 from fastgen.resource_context import targets_of
 from fastgen.resource_render import Migration, render_create_migration, render_resource
+from fastgen.schema_diff import render_update_migration
 from fastgen.settled import Span, unsettled
 from fastgen.spec import FieldSpec, ResourceSpec, parse_resource
 from tests.test_property_specs import field_args
@@ -266,17 +273,34 @@ def rendered_specs(draw: st.DrawFn) -> ResourceSpec:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(rendered_specs())
-def test_rendered_files_format_as_black_formats_them_whole(spec: ResourceSpec) -> None:
+@given(rendered_specs(), rendered_specs())
+def test_rendered_files_format_as_black_formats_them_whole(
+    spec: ResourceSpec, before: ResourceSpec
+) -> None:
+    """Every file of ``spec``, its create migration, and the migration from
+    ``before`` (its fields, under ``spec``'s name) to it."""
+    before = before.model_copy(update={"name": spec.name})
     targets = targets_of({TARGET.name: TARGET, spec.name: spec})
     migration = Migration("aaaaaaaaaaaa", None, "migrations/versions/x.py")
+    unformatted = partial(render_template, formatted=False)
     try:
         files = render_resource(spec, targets=targets)
         files["migration.py"] = render_create_migration(
             spec, targets=targets, migration=migration, formatted=False
         )
+        with patch.object(fastgen.schema_diff, "render_template", unformatted):
+            update = render_update_migration(
+                before,
+                spec,
+                targets=targets,
+                revision="bbbbbbbbbbbb",
+                down_revision="aaaaaaaaaaaa",
+                header="# header",
+            )
     except ValueError:  # a spec add resource refuses (a unique enum, say)
         reject()
+    if update is not None:
+        files["update.py"] = update.text
     for path, text in files.items():
         if path.endswith(".py"):
             assert _black_where_unsettled(text) == _black(text), path
