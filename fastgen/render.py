@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
 from tokenize import STRING, TokenInfo, generate_tokens
@@ -26,7 +25,7 @@ from fastgen import __version__
 from fastgen.collector import resume_for_work
 from fastgen.line_split import lay_out
 from fastgen.pysource import LINE_LENGTH, docstring_text, fit, py_literal, python_string
-from fastgen.settled import Unsettled, unsettled
+from fastgen.settled import unsettled
 from fastgen.templates_dir import templates_dir
 from fastgen.text_cache import TextCache, cache_home
 
@@ -77,12 +76,10 @@ def render_template(
 
 def format_python_files(files: Mapping[str, str]) -> dict[str, str]:
     """``files`` with every ``.py`` entry black-formatted."""
-    done = formatted_from_cache(files)
-    work = BlackWork.of(
-        {path: text for path, text in files.items() if path not in done}
-    )
-    done |= work.finish(black_each(work.texts))
-    return {path: done[path] for path in files}
+    return {
+        path: format_python(text) if path.endswith(".py") else text
+        for path, text in files.items()
+    }
 
 
 @cache
@@ -95,7 +92,12 @@ def _formatted() -> TextCache:
 def format_python(source: str) -> str:
     """Format with black, as the generated project's own pre-commit hook would
     (once per text: the result is cached, see :mod:`fastgen.text_cache`)."""
-    return format_python_files({"source.py": source})["source.py"]
+    key = _formatted().key(source)
+    formatted = _formatted().get(key)
+    if formatted is None:
+        formatted = _black_where_unsettled(source)
+        _formatted().put(key, formatted)
+    return formatted
 
 
 def formatted_from_cache(files: Mapping[str, str]) -> dict[str, str]:
@@ -111,45 +113,15 @@ def formatted_from_cache(files: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-@dataclass(frozen=True)
-class BlackWork:
-    """What black formats to format ``files``: of each Python file, the
-    statements that are not already as black writes them (see
-    :mod:`fastgen.settled`), or the whole file where that is not known."""
-
-    files: dict[str, str]
-    parts: dict[str, Unsettled | None]
-
-    @classmethod
-    def of(cls, files: Mapping[str, str]) -> BlackWork:
-        python = [path for path in files if path.endswith(".py")]
-        return cls(dict(files), {path: unsettled(files[path]) for path in python})
-
-    @property
-    def texts(self) -> list[str]:
-        """The texts for black, file after file."""
-        return [text for path in self.parts for text in self._texts_of(path)]
-
-    def _texts_of(self, path: str) -> list[str]:
-        parts = self.parts[path]
-        return [self.files[path]] if parts is None else parts.texts
-
-    def finish(self, formatted: Sequence[str]) -> dict[str, str]:
-        """The files formatted (and cached), given black's result for each of
-        :attr:`texts`."""
-        done = dict(self.files)
-        results = iter(formatted)
-        for path, parts in self.parts.items():
-            mine = [next(results) for _ in self._texts_of(path)]
-            text = mine[0] if parts is None else parts.assemble(mine)
-            done[path] = _black(self.files[path]) if text is None else text
-            _formatted().put(_formatted().key(self.files[path]), done[path])
-        return done
-
-
-def black_each(texts: Sequence[str]) -> list[str]:
-    """What black (see :func:`_black`) makes of each of ``texts``."""
-    return [_black(text) for text in texts]
+def _black_where_unsettled(source: str) -> str:
+    """What black makes of ``source``, black given only the statements that are
+    not already as it writes them (see :mod:`fastgen.settled`), or the whole
+    file where that is not known."""
+    parts = unsettled(source)
+    formatted = (
+        None if parts is None else parts.assemble(list(map(_black, parts.texts)))
+    )
+    return _black(source) if formatted is None else formatted
 
 
 def _black(source: str) -> str:

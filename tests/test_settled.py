@@ -23,19 +23,13 @@ from hypothesis import strategies as st
 import fastgen.schema_diff
 from fastgen.access import Access
 from fastgen.errors import FastgenError
-from fastgen.render import BlackWork, _black, black_each, render_template
+from fastgen.render import _black, _black_where_unsettled, render_template
 from fastgen.resource_context import targets_of
 from fastgen.resource_render import Migration, render_create_migration, render_resource
 from fastgen.schema_diff import render_update_migration
 from fastgen.settled import Span, unsettled
 from fastgen.spec import FieldSpec, ResourceSpec, parse_resource
 from tests.test_property_specs import field_args
-
-
-def _black_where_unsettled(source: str) -> str:
-    work = BlackWork.of({"source.py": source})
-    return work.finish(black_each(work.texts))["source.py"]
-
 
 ODD_SOURCES = {
     "long_rows_in_blocks": """
