@@ -2,9 +2,10 @@
 fresh interpreter per run (so imports cost what they cost the command).
 
 The steps, in the command's order: importing the CLI (typer), importing the
-add-resource pipeline (pydantic, jinja2, yaml), rendering, laying the code out as
-black would (which formatting does again), formatting (black
-imported and run, then the same text again from fastgen's cache), wiring (libcst
+add-resource pipeline (pydantic, jinja2, yaml), rendering, finding the
+statements black must format (which formatting does again), formatting (black
+imported and run on those statements, laid out first as black would lay them
+out, then the same text again from fastgen's cache), wiring (libcst
 imported and run, then from the cache), planning with everything cached, applying
 the plan (writes and fsyncs), and importing the report (rich). The steps run one
 after the other here; the command formats in a worker process while it wires (see
@@ -58,13 +59,13 @@ files = add_resource.render_resource(
     layout=add_resource.project_layout(config),
 )
 step("render")
-from fastgen.render import _laid_out
+from fastgen.settled import unsettled
 for path, text in files.items():
     if path.endswith(".py"):
-        _laid_out(text)
-step("lay out (line_split)")
+        unsettled(text)
+step("settled statements found")
 add_resource.format_python_files(files)
-step("format (lay out + black)")
+step("format (black where unsettled)")
 add_resource.format_python_files(files)
 step("format (cached)")
 add_resource._wiring_edits(config, spec, None, sources={})
