@@ -241,21 +241,14 @@ def plan_resources(
             if spec.name in on_disk
             else ResourcePaths(spec, layout).spec_file
         )
-        spec_text = dump_spec(spec)
         if write_specs:
-            files[writable_spec(spec_file)] = spec_text
-        else:
-            spec_text = read_exact(root / spec_file) or spec_text
+            writable_spec(spec_file)  # a spec fastgen will not write: refused first
         record = _record_of(spec.name, records, former)
         migrations, new_warnings = state.migrations(spec, record, targets, layout)
         warnings += new_warnings
         rendered.append(
             _Rendered(
-                spec,
-                files | migrations,
-                spec_file,
-                spec_text,
-                state.router_option(router, record),
+                spec, files | migrations, spec_file, state.router_option(router, record)
             )
         )
     state.retired = [(old.spec, old.record.router) for old in retired]
@@ -267,11 +260,17 @@ def plan_resources(
         known = len(formatted) == len(files)
     except NotCached:
         known = False
-    if not known:
-        # wiring imports libcst, formatting black: the worker formats meanwhile
+    if known:
+        spec_texts = _spec_texts(rendered)
+    else:
+        # wiring imports libcst, formatting black, the specs' text yaml: the
+        # worker formats meanwhile
         with formatter or formatting_worker() as worker:
-            state.wiring, done = worker.run_alongside(
-                lambda: _wiring(config, state.retired, routers),
+            (state.wiring, spec_texts), done = worker.run_alongside(
+                lambda: (
+                    _wiring(config, state.retired, routers),
+                    _spec_texts(rendered),
+                ),
                 format_in_two,
                 {path: text for path, text in files.items() if path not in formatted},
             )
@@ -282,6 +281,11 @@ def plan_resources(
     deleted = {path for old in retired for path in old.files}
     bases = {path: text for path, text in bases.items() if path not in deleted}
     for item in rendered:
+        spec_text = spec_texts[item.spec.name]
+        if write_specs:
+            item.files[item.spec_file] = formatted[item.spec_file] = spec_text
+        else:
+            spec_text = read_exact(root / item.spec_file) or spec_text
         record = _record_of(item.spec.name, records, former)
         owned = _Owned(item, layout, record, policy)
         for path in item.files:
@@ -307,7 +311,7 @@ def plan_resources(
         records[item.spec.name] = ResourceRecord(
             spec_file=item.spec_file,
             spec_hash=owned.spec_hash,
-            spec_file_hash=content_hash(item.spec_text),
+            spec_file_hash=content_hash(spec_text),
             spec=item.spec.model_dump(mode="json"),
             router=item.router,
             fastgen_version=__version__,
@@ -338,6 +342,11 @@ def plan_resources(
         | ({record.spec_file for record in records.values()} if write_specs else set()),
     )
     return ResourcesPlan(plan.forced() if policy.force else plan, tuple(warnings))
+
+
+def _spec_texts(rendered: list[_Rendered]) -> dict[str, str]:
+    """Each rendered resource's spec, as fastgen writes it."""
+    return {item.spec.name: dump_spec(item.spec) for item in rendered}
 
 
 def _record_of(
@@ -384,7 +393,6 @@ class _Rendered:
     spec: ResourceSpec
     files: dict[str, str]
     spec_file: str
-    spec_text: str
     router: str
 
 
