@@ -50,12 +50,14 @@ from tokenize import (
 from fastgen.line_split import lay_out
 from fastgen.pysource import LINE_LENGTH
 
-INDENT_WIDTH = 4
+_INDENT_WIDTH = 4
 #: First words of a clause that continues the statement before it.
 _CLAUSES = frozenset({"elif", "else", "except", "finally"})
-#: First words of a statement that opens a block (``match`` and ``case`` are also
-#: names: a statement they start opens a block only if it ends with a colon).
+#: First words of a statement that opens a block.
 _OPENERS = _CLAUSES | {"def", "class", "if", "for", "while", "with", "try", "async"}
+#: The same, with the soft keywords (also names: a statement they start opens a
+#: block only if it ends with a colon).
+_BLOCK_WORDS = _OPENERS | {"match", "case"}
 #: Openers black formats alone, given a body of ``pass``.
 _ALONE = frozenset({"def", "class", "if", "for", "while", "with"})
 #: A string black leaves as it is: double quotes, prefixes it keeps, no escapes.
@@ -81,9 +83,7 @@ class _Statement:
 
     @property
     def opens_block(self) -> bool:
-        return (
-            self.word in _OPENERS | {"match", "case"} and self.tokens[-1].string == ":"
-        )
+        return self.word in _BLOCK_WORDS and self.tokens[-1].string == ":"
 
     @property
     def is_signature(self) -> bool:
@@ -139,7 +139,7 @@ class Span:
     @property
     def head(self) -> str:
         return "".join(
-            " " * INDENT_WIDTH * level + "if _:\n" for level in range(self.depth)
+            " " * _INDENT_WIDTH * level + "if _:\n" for level in range(self.depth)
         )
 
 
@@ -187,7 +187,7 @@ def _statements(source: str) -> list[_Statement] | None:
         ):
             continue
         elif token.type == NEWLINE:
-            if current[0].start[1] != INDENT_WIDTH * depth:
+            if current[0].start[1] != _INDENT_WIDTH * depth:
                 return None  # indented otherwise than black indents
             row = current[0].start[0]
             statements.append(_Statement(row, token.start[0], depth, current))
@@ -202,7 +202,7 @@ def _between_settled(rows: list[str], statements: list[_Statement]) -> bool:
     written as black writes them, at the indentation of the statement after
     them; empty rows no more than black allows (two at the top level, one in a
     block), none first in a block or after a decorator."""
-    starts = {s.first: s.depth * INDENT_WIDTH for s in statements}
+    starts = {s.first: s.depth * _INDENT_WIDTH for s in statements}
     ends = {s.last: s for s in statements}
     inside = {row for s in statements for row in range(s.first, s.last + 1)}
     column = 0  # of the next statement, going up from the end
@@ -305,8 +305,8 @@ def _docstring_settled(statement: _Statement) -> bool:
     it is: its text stripped, its rows after the first indented as the
     statement (the closing quotes' row included), nothing to pad."""
     token = statement.tokens[0].string
-    if not _SETTLED_STRING.match(token):
-        return False
+    if not (token.startswith('"') and _SETTLED_STRING.match(token)):
+        return False  # a prefix, other quotes or escapes
     quotes = 3 if token.startswith('"""') else 1
     text = token[quotes:-quotes]
     lines = text.split("\n")
@@ -314,7 +314,7 @@ def _docstring_settled(statement: _Statement) -> bool:
         return False
     if len(lines) == 1:
         return text == text.strip()
-    indent = " " * INDENT_WIDTH * statement.depth
+    indent = " " * _INDENT_WIDTH * statement.depth
     content = [line for line in lines[1:] if line.strip()]
     return (
         bool(content)
@@ -338,8 +338,8 @@ def _span(statements: list[_Statement], index: int) -> Span | None:
     such as ``else:``, a string statement, which is a docstring only where it
     is first in its block); ``None`` if that is the whole file."""
     statement = statements[index]
-    outer = " " * INDENT_WIDTH * statement.depth
-    inner = outer + " " * INDENT_WIDTH
+    outer = " " * _INDENT_WIDTH * statement.depth
+    inner = outer + " " * _INDENT_WIDTH
     if _is_lone_string(statement):
         if statement.depth == 0:
             return None if index else Span(statement.first, statement.last, 0)

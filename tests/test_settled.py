@@ -114,6 +114,16 @@ ODD_SOURCES = {
             \"\"\"
             x = "a row that is much too long to stay on one row once it is laid out as black wants"
         """,
+    "prefixed_docstrings": """
+        def f() -> None:
+            r"""A raw docstring,
+            over two rows."""
+            x = "a row that is much too long to stay on one row once it is laid out as black wants"
+
+
+        def g() -> None:
+            u"""A docstring black drops the prefix of."""
+        """,
     "lone_strings_after_code": """
         x = 1
         "not a docstring, and long enough to need attention from the formatter when it runs"
