@@ -116,13 +116,13 @@ ODD_SOURCES = {
         """,
     "prefixed_docstrings": """
         def f() -> None:
-            r"""A raw docstring,
-            over two rows."""
+            r\"\"\"A raw docstring,
+            over two rows.\"\"\"
             x = "a row that is much too long to stay on one row once it is laid out as black wants"
 
 
         def g() -> None:
-            u"""A docstring black drops the prefix of."""
+            u\"\"\"A docstring black drops the prefix of.\"\"\"
         """,
     "lone_strings_after_code": """
         x = 1
