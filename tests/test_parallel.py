@@ -68,10 +68,26 @@ def test_the_formatting_job_shares_the_files_with_a_child_by_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
-    files = {"big.py": "x" * 300, "mid.py": "x" * 200, "small.py": "x" * 150}
+    files = {"big.py": "x\n" * 150, "mid.py": "x\n" * 100, "small.py": "x\n" * 75}
     done = format_in_two(files)
     assert done["big.py"] == str(os.getpid())
     assert done["mid.py"] == done["small.py"] != done["big.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_rows_black_must_split_weigh_more_than_their_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # by size alone, "long.py" would go with "small.py"
+    monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
+    long_row = "x = f(" + ", ".join(["a"] * 45) + ")\n"  # 141 characters
+    files = {
+        "rows.py": "x = 1\n" * 60,
+        "long.py": long_row,
+        "small.py": "x = 1\n" * 40,
+    }
+    done = format_in_two(files)
+    assert done["long.py"] != done["rows.py"] == done["small.py"]
 
 
 def test_the_formatting_job_formats_every_file() -> None:
