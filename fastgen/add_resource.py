@@ -140,12 +140,20 @@ def load_project_specs(root: Path) -> dict[str, ResourceSpec]:
 
 
 def spec_files(root: Path) -> dict[str, tuple[ResourceSpec, str]]:
-    """Every spec under ``resources/`` with its path, by resource class name."""
+    """Every spec under ``resources/`` with its path, by resource class name.
+
+    A spec file as this fastgen version last applied it is taken from the
+    manifest's record, not parsed again: that spares a command importing yaml
+    (about 20 ms) and parsing every spec of the project.
+    """
+    applied = {
+        record.spec_file: record for record in load_manifest(root).resources.values()
+    }
     found: dict[str, tuple[ResourceSpec, str]] = {}
     for path in sorted((root / "resources").glob("*")):
         if path.suffix in {".yaml", ".yml", ".toml"}:
-            spec = load_spec_file(path)
             relative = path.relative_to(root).as_posix()
+            spec = _applied_spec(path, applied.get(relative)) or load_spec_file(path)
             if spec.name in found:
                 raise FastgenError(
                     f"{relative} and {found[spec.name][1]} both describe {spec.name}: "
@@ -153,6 +161,17 @@ def spec_files(root: Path) -> dict[str, tuple[ResourceSpec, str]]:
                 )
             found[spec.name] = (spec, relative)
     return found
+
+
+def _applied_spec(path: Path, record: ResourceRecord | None) -> ResourceSpec | None:
+    """The spec ``record`` holds, if ``path`` is the file it was applied from,
+    unchanged, by this version of fastgen (which found it valid then)."""
+    if record is None or record.fastgen_version != __version__ or not record.spec:
+        return None
+    text = read_exact(path)
+    if text is None or content_hash(text) != record.spec_file_hash:
+        return None
+    return ResourceSpec.model_validate(record.spec)
 
 
 @dataclass(frozen=True)

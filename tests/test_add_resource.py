@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from fastgen import add_resource as add_resource_module
 from fastgen.cli import app
-from fastgen.spec import dump_spec, load_spec_file, parse_resource
+from fastgen.spec import ResourceSpec, dump_spec, load_spec_file, parse_resource
 from tests.cli_results import fails, ok, plan_actions, snapshot, stopped_by_conflicts
 
 POST_FIELDS = ["title:str{200}:index", "body:text", "published:bool=false"]
@@ -454,6 +455,47 @@ def test_written_spec_round_trips(post_project: Path) -> None:
     spec = load_spec_file(written)
     assert spec == parse_resource("Post", POST_FIELDS)
     assert dump_spec(spec) == written.read_text()
+
+
+def _parsed_specs(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The spec files ``spec_files`` parses, and its result's names."""
+    parsed: list[str] = []
+
+    def parse(path: Path) -> ResourceSpec:
+        parsed.append(Path(path).name)
+        return load_spec_file(path)
+
+    monkeypatch.setattr(add_resource_module, "load_spec_file", parse)
+    assert list(add_resource_module.spec_files(root)) == ["Post"]
+    return parsed
+
+
+def test_a_spec_file_as_applied_is_read_from_the_manifest(
+    with_post: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _parsed_specs(with_post, monkeypatch) == []
+    ((spec, path),) = add_resource_module.spec_files(with_post).values()
+    assert spec == parse_resource("Post", POST_FIELDS) and path == "resources/post.yaml"
+
+
+def test_an_edited_spec_file_is_parsed_again(
+    with_post: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec_file = with_post / "resources/post.yaml"
+    spec_file.write_text(spec_file.read_text() + "  views: int=0\n")
+    assert _parsed_specs(with_post, monkeypatch) == ["post.yaml"]
+    ((spec, _),) = add_resource_module.spec_files(with_post).values()
+    assert [field.name for field in spec.fields][-1] == "views"
+
+
+def test_a_spec_applied_by_another_fastgen_version_is_parsed_again(
+    with_post: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = with_post / ".fastgen/manifest.json"
+    data = json.loads(manifest.read_text())
+    data["resources"]["Post"]["fastgen_version"] = "0.0.1"
+    manifest.write_text(json.dumps(data))
+    assert _parsed_specs(with_post, monkeypatch) == ["post.yaml"]
 
 
 # ------------------------------------------------------------------- bad input
