@@ -16,6 +16,7 @@ import importlib
 import os
 import pickle
 import signal
+import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -147,36 +148,60 @@ def formatting_worker(*, then: tuple[str, ...] = ()) -> Worker:
 
 
 def format_in_two(files: dict[str, str]) -> dict[str, str]:
-    """The formatting worker's job: ``files`` formatted, about half of them (by
-    size) in a child forked now, which starts with black already imported.
+    """The formatting worker's job: ``files`` formatted, shared with a child
+    forked now, which starts with black already imported.
 
     The command itself wires meanwhile: three busy processes on two cores (or
     more) finish sooner than this one formatting alone, and the command never
-    imports black.
+    imports black. The two take the files one at a time from a queue, the
+    costliest first, so neither waits on the other's misjudged share.
     """
     from fastgen.render import format_python_files
 
     if len(files) < 2:
         return format_python_files(files)
-    mine, theirs = _halves(files)
-    with Worker() as child:
-        done_here, done_there = child.run_alongside(
-            lambda: format_python_files(mine), format_python_files, theirs
-        )
+    order = _costliest_first(files)
+    size = -(-len(order) // _MOST_TURNS)
+    batches = [order[start : start + size] for start in range(0, len(order), size)]
+    queue, filling = os.pipe()
+    try:
+        with os.fdopen(filling, "wb") as pipe:
+            pipe.write(b"".join(_TURN.pack(turn) for turn in range(len(batches))))
+        with Worker() as child:
+            done_here, done_there = child.run_alongside(
+                lambda: _format_queued(queue, batches, files),
+                _format_queued,
+                queue,
+                batches,
+                files,
+            )
+    finally:
+        os.close(queue)
     return done_here | done_there
 
 
-def _halves(files: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """``files`` in two parts of about the same formatting work, the costliest
-    files first."""
-    parts: tuple[dict[str, str], dict[str, str]] = ({}, {})
-    work = {path: _work(text) for path, text in files.items()}
-    loads = [0, 0]
-    for path in sorted(files, key=lambda path: -work[path]):
-        lighter = loads.index(min(loads))
-        parts[lighter][path] = files[path]
-        loads[lighter] += work[path]
-    return parts
+#: A turn in the queue: the index of the batch of files it gives.
+_TURN = struct.Struct("<I")
+#: Turns that fit the smallest pipe (4 KiB), so filling the queue never blocks.
+_MOST_TURNS = 4096 // _TURN.size
+
+
+def _format_queued(
+    queue: int, batches: list[list[str]], files: dict[str, str]
+) -> dict[str, str]:
+    """The batches of ``files`` taken from ``queue`` (a pipe both processes
+    read, a turn at a time) until it is empty, formatted."""
+    from fastgen.render import format_python_files
+
+    done: dict[str, str] = {}
+    while turn := os.read(queue, _TURN.size):
+        (index,) = _TURN.unpack(turn)
+        done |= format_python_files({path: files[path] for path in batches[index]})
+    return done
+
+
+def _costliest_first(files: dict[str, str]) -> list[str]:
+    return sorted(files, key=lambda path: -_work(files[path]))
 
 
 def _work(text: str) -> int:

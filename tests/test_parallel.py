@@ -2,12 +2,13 @@
 
 import os
 import sys
+import time
 
 import pytest
 
 import fastgen.render
 from fastgen.errors import FastgenError
-from fastgen.parallel import Worker, format_in_two
+from fastgen.parallel import _MOST_TURNS, Worker, _costliest_first, format_in_two
 
 
 def _pid_and_modules(*names: str) -> tuple[int, list[bool]]:
@@ -59,35 +60,42 @@ def test_an_error_before_the_job_still_reaps_the_child() -> None:
 
 
 def _formatted_by(files: dict[str, str]) -> dict[str, str]:
-    """Stands in for black: which process formatted each file."""
+    """Stands in for black: which process formatted each file, slowly for a
+    file that says so."""
+    if any("slow" in text for text in files.values()):
+        time.sleep(1)
     return {path: str(os.getpid()) for path in files}
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_the_formatting_job_shares_the_files_with_a_child_by_size(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
-    files = {"big.py": "x\n" * 150, "mid.py": "x\n" * 100, "small.py": "x\n" * 75}
-    done = format_in_two(files)
-    assert done["big.py"] == str(os.getpid())
-    assert done["mid.py"] == done["small.py"] != done["big.py"]
+LONG_ROW = "x = f(" + ", ".join(["a"] * 45) + ")\n"  # 141 characters
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_rows_black_must_split_weigh_more_than_their_size(
+def test_the_two_processes_take_files_in_turn_till_none_is_left(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # by size alone, "long.py" would go with "small.py"
     monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
-    long_row = "x = f(" + ", ".join(["a"] * 45) + ")\n"  # 141 characters
-    files = {
-        "rows.py": "x = 1\n" * 60,
-        "long.py": long_row,
-        "small.py": "x = 1\n" * 40,
-    }
+    # halved by work, one of the quick files would go with the slow one
+    files = {"slow.py": "slow = 1\n" + LONG_ROW}
+    files |= {f"quick{n}.py": "x = 1\n" * 50 for n in range(3)}
     done = format_in_two(files)
-    assert done["long.py"] != done["rows.py"] == done["small.py"]
+    # whichever process took the slow file first, the other took all the rest
+    quick = {done[path] for path in files if path != "slow.py"}
+    assert len(quick) == 1 and done["slow.py"] not in quick
+
+
+def test_more_files_than_turns_are_taken_in_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fastgen.render, "format_python_files", _formatted_by)
+    files = {f"m{n}.py": "x = 1\n" for n in range(3 * _MOST_TURNS + 1)}
+    assert format_in_two(files).keys() == files.keys()
+
+
+def test_rows_black_must_split_weigh_more_than_their_size() -> None:
+    files = {"rows.py": "x = 1\n" * 60, "long.py": LONG_ROW, "small.py": "x\n"}
+    assert len(files["rows.py"]) > len(files["long.py"])
+    assert _costliest_first(files) == ["long.py", "rows.py", "small.py"]
 
 
 def test_the_formatting_job_formats_every_file() -> None:
