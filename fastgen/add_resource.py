@@ -306,7 +306,7 @@ def plan_resources(
         else:
             spec_text = read_exact(root / item.spec_file) or spec_text
         record = _record_of(item.spec.name, records, former)
-        owned = _Owned(item, layout, record, policy)
+        owned = _Owned(item, layout, record, policy, dumped=spec_texts[item.spec.name])
         for path in item.files:
             render = formatted[path]
             if path in owned.ejected:
@@ -425,9 +425,11 @@ class _Owned:
         layout: Layout,
         record: ResourceRecord | None,
         policy: EditPolicy,
+        *,
+        dumped: str,
     ) -> None:
         spec = item.spec
-        self.spec_hash = spec_hash(spec)
+        self.spec_hash = spec_hash(spec, dumped=dumped)
         self.spec_changed = record is not None and record.spec_hash != self.spec_hash
         self.parts = {
             path: part

@@ -1144,6 +1144,8 @@ def _file_default(value: Any) -> Any:
     return value
 
 
-def spec_hash(spec: ResourceSpec) -> str:
-    """SHA-256 hex digest of the canonical dump, for the generation manifest."""
-    return hashlib.sha256(dump_spec(spec).encode("utf-8")).hexdigest()
+def spec_hash(spec: ResourceSpec, *, dumped: str | None = None) -> str:
+    """SHA-256 hex digest of the canonical dump, for the generation manifest
+    (``dumped``: that dump, if it was already made)."""
+    text = dump_spec(spec) if dumped is None else dumped
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
