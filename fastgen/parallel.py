@@ -4,7 +4,7 @@
 what it renders was never formatted before (see :mod:`fastgen.text_cache`). A
 child forked as the command starts (by :mod:`fastgen.entry`, before the CLI is
 imported) imports black while this process imports the rest and renders, then
-formats the files (half of them in a child it forks, black already imported)
+formats the files (shared with a child it forks, black already imported)
 while this process wires (libcst only for unusual files: threads would not
 overlap the two, the GIL) and imports what it needs next, and sends the result
 back through a pipe. Without ``os.fork`` (Windows) the job runs here.
@@ -201,6 +201,7 @@ def _format_queued(
 
 
 def _costliest_first(files: dict[str, str]) -> list[str]:
+    """The paths of ``files``, the costliest to format first."""
     return sorted(files, key=lambda path: -_work(files[path]))
 
 
