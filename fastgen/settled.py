@@ -11,7 +11,8 @@ Everything else stays as rendered, which is what black would leave it as.
 
 A statement is settled when nothing black changes can be in it: every row fits
 and is plain ASCII without trailing blanks; it is on one row, or it is a
-function's signature already split as black splits it; its strings, numbers and
+function's signature already split as black splits it, or a call, list or dict
+exploded one item per row by a trailing comma; its strings, numbers and
 comments are written as black writes them; and nothing in it needs
 :mod:`fastgen.render`'s string joining. Black decides the empty rows around a
 statement from the kinds of the statements about it (a ``def``, an import...),
@@ -30,6 +31,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from keyword import iskeyword
 from tokenize import (
     COMMENT,
     DEDENT,
@@ -67,6 +69,7 @@ _SETTLED_NUMBER = re.compile(r"[0-9][0-9_]*(?:\.[0-9][0-9_]*)?\Z")
 #: Code black would rewrite within a row: literals side by side, a literal alone
 #: in brackets after ``=`` (see :mod:`fastgen.render`).
 _REWRITTEN = re.compile(r"""(?<!["'])["'][ \t]+["'](?!["'])|=\(\s*["']""")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
 _COMMENT_ROW = re.compile(r"[ ]*#(?:[ :][^\n]*)?\n?\Z")
 
 
@@ -241,7 +244,9 @@ def _settled(statement: _Statement, rows: list[str]) -> bool:
         return False
     if _is_lone_string(statement):
         return _docstring_settled(statement)
-    if statement.last > statement.first and not _settled_signature(own_rows, statement):
+    if statement.last > statement.first and not (
+        _settled_signature(own_rows, statement) or _settled_exploded(statement)
+    ):
         return False
     previous = None
     for token in statement.tokens:
@@ -278,12 +283,112 @@ def _token_settled(token: TokenInfo, previous: TokenInfo | None) -> bool:
 
 
 def _settled_signature(rows: list[str], statement: _Statement) -> bool:
-    """A statement over several rows is settled only if it is a function's
-    signature that :func:`~fastgen.line_split.lay_out` keeps as it is (black
-    splits a signature at its parameters alone; other statements also at
-    brackets black adds, by rules not modelled here)."""
+    """Whether a statement over several rows is a function's signature that
+    :func:`~fastgen.line_split.lay_out` keeps as it is (black splits a signature
+    at its parameters alone; other statements also at brackets black adds, by
+    rules modelled here only for :func:`_settled_exploded`'s shapes)."""
     text = "".join(rows)
     return statement.is_signature and lay_out(text) == text
+
+
+def _settled_exploded(statement: _Statement) -> bool:
+    """A statement exploded one item per row, as black keeps it: its first row
+    ends with the bracket it opens, after a plain or dotted name it calls (in an
+    assignment, a ``return``, an ``await``, a decorator or on its own) or as a
+    list or dict assigned or returned; two items or more follow, each alone on a
+    row one level in and ending with a comma (the last one is black's magic
+    trailing comma); the closing bracket is alone on the last row.
+
+    Black splits such a statement at that bracket, its items one per row, and
+    nowhere else: a magic trailing comma leaves it no other split, and it drops
+    an assignment's optional brackets around the value when the first row fits
+    (its right-hand split, traced in black 24 to 26). The rows' own tokens are
+    checked by :func:`_settled` as for any statement.
+    """
+    rows: dict[int, list[TokenInfo]] = {}
+    for token in statement.tokens:
+        if token.type == COMMENT or token.start[0] != token.end[0]:
+            return False
+        rows.setdefault(token.start[0], []).append(token)
+    lines = [rows.get(row, []) for row in range(statement.first, statement.last + 1)]
+    head, items, last = lines[0], lines[1:-1], lines[-1]
+    indent = _INDENT_WIDTH * statement.depth
+    opening = head[-1].string
+    return (
+        len(items) >= 2
+        and opening in _PAIRS
+        and _explodes_at_its_end(head[:-1], opening)
+        and len(last) == 1
+        and last[0].string == _PAIRS[opening]
+        and last[0].start[1] == indent
+        and all(_one_item(row, indent + _INDENT_WIDTH) for row in items)
+    )
+
+
+def _explodes_at_its_end(head: list[TokenInfo], opening: str) -> bool:
+    """Whether ``head``, the tokens before ``opening`` on a statement's first
+    row, is one of the shapes :func:`_settled_exploded` knows."""
+    words = [token.string for token in head]
+    if words[:1] == ["@"]:
+        return opening == "(" and _dotted(head[1:])
+    if words[:1] == ["return"]:
+        value, given = head[1:], True
+    elif "=" in words:
+        equals = words.index("=")
+        if not _assignable(head[:equals]):
+            return False
+        value, given = head[equals + 1 :], True
+    else:
+        value, given = head, False
+    if opening != "(":
+        return given and not value  # a list or dict assigned or returned
+    if value and value[0].string == "await":
+        value = value[1:]
+    return _dotted(value)
+
+
+def _assignable(target: list[TokenInfo]) -> bool:
+    """A plain or dotted name, or a name with an annotation of names, dots,
+    brackets, commas and ``|``."""
+    if ":" not in [token.string for token in target]:
+        return _dotted(target)
+    return (
+        len(target) > 2
+        and target[0].type == NAME
+        and target[1].string == ":"
+        and all(
+            token.type == NAME or token.string in ("[", "]", ".", ",", "|")
+            for token in target[2:]
+        )
+    )
+
+
+def _dotted(tokens: list[TokenInfo]) -> bool:
+    """Whether ``tokens`` are a name, or names joined by dots."""
+    return (
+        len(tokens) % 2 == 1
+        and all(
+            token.type == NAME and not iskeyword(token.string) for token in tokens[::2]
+        )
+        and all(token.string == "." for token in tokens[1::2])
+    )
+
+
+def _one_item(tokens: list[TokenInfo], column: int) -> bool:
+    """Whether a row's ``tokens`` are one item and its comma, at ``column``."""
+    if len(tokens) < 2 or tokens[0].start[1] != column or tokens[-1].string != ",":
+        return False
+    depth = 0
+    for token in tokens[:-1]:
+        if token.string in _PAIRS:
+            depth += 1
+        elif token.string in _PAIRS.values():
+            depth -= 1
+            if depth < 0:
+                return False
+        elif token.string == "," and depth == 0:
+            return False  # two items on the row: black puts each on its own
+    return depth == 0
 
 
 def _fits(row: str) -> bool:

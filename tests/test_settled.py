@@ -69,6 +69,61 @@ ODD_SOURCES = {
         f = x=("lone")
         g = '''triple single'''
         """,
+    # the first six statements are kept exploded, as black keeps them; black
+    # joins or splits the others, which the exploded rule does not know
+    "exploded_by_trailing_commas": """
+        router = APIRouter(
+            prefix="/posts",
+            tags=["posts"],
+        )
+        payload: dict[str, Any] = {
+            "title": "title-0",
+            "published": True,
+        }
+
+
+        @router.get(
+            "/{post_id}",
+            summary="Get a post",
+        )
+        async def get(x: int) -> Page:
+            second = await client.get(
+                URL,
+                params={"page": 2},
+            )
+            return Page(
+                data=[row for row in rows],
+                total=total,
+            )
+
+
+        one = call(
+            alone,
+        )
+        pair = (
+            first,
+            second,
+        )
+        subscript = table[
+            first,
+            second,
+        ]
+        two = call(
+            first, second,
+        )
+        after = call(
+            first,
+            second,
+        ).method()
+        chained = first = call(
+            first,
+            second,
+        )
+        short = call(
+            first,
+            second
+        )
+        """,
     "numbers_black_rewrites": """
         a = 1E5
         b = 0XFF
@@ -226,6 +281,14 @@ def test_a_decorator_and_a_signature_are_formatted_alone() -> None:
         Span(1, 1, 0, "def _():\n    pass\n"),
         Span(3, 3, 0, "    pass\n"),
     )
+
+
+def test_statements_exploded_by_a_trailing_comma_are_kept_as_they_are() -> None:
+    source = textwrap.dedent(ODD_SOURCES["exploded_by_trailing_commas"]).lstrip("\n")
+    parts = unsettled(source)
+    assert parts is not None
+    first_rows = [span.first for span in parts.spans]
+    assert first_rows == [26, 29, 33, 37, 40, 44, 48]  # from `one = call(` on
 
 
 def test_a_file_black_may_rearrange_is_formatted_whole() -> None:
