@@ -139,16 +139,18 @@ def load_project_specs(root: Path) -> dict[str, ResourceSpec]:
     return {name: spec for name, (spec, _) in spec_files(root).items()}
 
 
-def spec_files(root: Path) -> dict[str, tuple[ResourceSpec, str]]:
+def spec_files(
+    root: Path, manifest: Manifest | None = None
+) -> dict[str, tuple[ResourceSpec, str]]:
     """Every spec under ``resources/`` with its path, by resource class name.
 
     A spec file as this fastgen version last applied it is taken from the
-    manifest's record, not parsed again: that spares a command importing yaml
-    (about 20 ms) and parsing every spec of the project.
+    manifest's record (``manifest``, if the caller has read it), not parsed
+    again: that spares a command importing yaml (about 20 ms) and parsing every
+    spec of the project.
     """
-    applied = {
-        record.spec_file: record for record in load_manifest(root).resources.values()
-    }
+    manifest = load_manifest(root) if manifest is None else manifest
+    applied = {record.spec_file: record for record in manifest.resources.values()}
     found: dict[str, tuple[ResourceSpec, str]] = {}
     for path in sorted((root / "resources").glob("*")):
         if path.suffix in {".yaml", ".yml", ".toml"}:
@@ -233,10 +235,12 @@ def plan_resources(
     """
     root = config.root
     renamed = renamed or {}
-    on_disk = {n: found for n, found in spec_files(root).items() if n not in renamed}
+    manifest = load_manifest(root)
+    on_disk = {
+        n: found for n, found in spec_files(root, manifest).items() if n not in renamed
+    }
     project_specs = {name: spec for name, (spec, _) in on_disk.items()}
     project_specs |= {spec.name: spec for spec in specs}
-    manifest = load_manifest(root)
     layout = project_layout(config)
     targets = targets_of(project_specs)
     state = _PlanState(
