@@ -42,8 +42,9 @@ from tokenize import (
 
 from fastgen.pysource import LINE_LENGTH
 
-_OPENING = {"(": ")", "[": "]", "{": "}"}
-_CLOSING = frozenset(_OPENING.values())
+#: Each opening bracket and the bracket that closes it.
+BRACKETS = {"(": ")", "[": "]", "{": "}"}
+_CLOSING = frozenset(BRACKETS.values())
 _SIGNATURES = frozenset({"def", "async", "class"})  # first words of a signature
 
 
@@ -134,7 +135,7 @@ def _join(lines: list[str | None], statement: list[TokenInfo]) -> None:
     stack: list[int] = []
     parts = []  # bracketed parts over several rows that nothing keeps apart
     for index, token in enumerate(significant):
-        if token.type == OP and token.string in _OPENING:
+        if token.type == OP and token.string in BRACKETS:
             stack.append(index)
         elif token.type == OP and token.string in _CLOSING and stack:
             opening = stack.pop()
@@ -159,7 +160,7 @@ def _join_rows(lines: list[str | None], first: int, last: int) -> None:
     joined = (lines[first - 1] or "").rstrip()
     for number in range(first + 1, last + 1):
         piece = (lines[number - 1] or "").strip()
-        if joined[-1] in _OPENING or piece[0] in _CLOSING:
+        if joined[-1] in BRACKETS or piece[0] in _CLOSING:
             joined += piece
         else:
             joined += " " + piece
@@ -195,7 +196,7 @@ def split_long_lines(source: str) -> str:
             spanning.update(range(token.start[0], token.end[0] + 1))
         elif token.type not in (NEWLINE, NL, INDENT, DEDENT, ENCODING):
             by_row.setdefault(token.start[0], []).append(token)
-        if token.type == OP and token.string in _OPENING:
+        if token.type == OP and token.string in BRACKETS:
             depth += 1
         elif token.type == OP and token.string in _CLOSING:
             depth -= 1
@@ -286,7 +287,7 @@ def _wrap_conditional(line: str, tokens: list[TokenInfo]) -> str | None:
     start = 1 if tokens[0].string == "return" else None
     keywords = set()
     for index, token in enumerate(tokens):
-        if token.type == OP and token.string in _OPENING:
+        if token.type == OP and token.string in BRACKETS:
             depth += 1
         elif token.type == OP and token.string in _CLOSING:
             depth -= 1
@@ -340,10 +341,10 @@ def _bracket_pairs(tokens: list[TokenInfo]) -> list[tuple[int, int]] | None:
     for index, token in enumerate(tokens):
         if token.type != OP:
             continue
-        if token.string in _OPENING:
+        if token.string in BRACKETS:
             stack.append(index)
         elif token.string in _CLOSING:
-            if not stack or _OPENING[tokens[stack[-1]].string] != token.string:
+            if not stack or BRACKETS[tokens[stack[-1]].string] != token.string:
                 return None
             pairs.append((stack.pop(), index))
     return None if stack else pairs
@@ -361,7 +362,7 @@ def _items(
     clauses: list[int] = []
     parameters = False  # between a lambda and its colon
     for index, token in enumerate(tokens):
-        if token.type == OP and token.string in _OPENING:
+        if token.type == OP and token.string in BRACKETS:
             depth += 1
         elif token.type == OP and token.string in _CLOSING:
             depth -= 1

@@ -49,7 +49,7 @@ from tokenize import (
     generate_tokens,
 )
 
-from fastgen.line_split import lay_out
+from fastgen.line_split import BRACKETS, lay_out
 from fastgen.pysource import LINE_LENGTH
 
 _INDENT_WIDTH = 4
@@ -69,7 +69,6 @@ _SETTLED_NUMBER = re.compile(r"[0-9][0-9_]*(?:\.[0-9][0-9_]*)?\Z")
 #: Code black would rewrite within a row: literals side by side, a literal alone
 #: in brackets after ``=`` (see :mod:`fastgen.render`).
 _REWRITTEN = re.compile(r"""(?<!["'])["'][ \t]+["'](?!["'])|=\(\s*["']""")
-_PAIRS = {"(": ")", "[": "]", "{": "}"}
 _COMMENT_ROW = re.compile(r"[ ]*#(?:[ :][^\n]*)?\n?\Z")
 
 
@@ -316,10 +315,10 @@ def _settled_exploded(statement: _Statement) -> bool:
     opening = head[-1].string
     return (
         len(items) >= 2
-        and opening in _PAIRS
+        and opening in BRACKETS
         and _explodes_at_its_end(head[:-1], opening)
         and len(last) == 1
-        and last[0].string == _PAIRS[opening]
+        and last[0].string == BRACKETS[opening]
         and last[0].start[1] == indent
         and all(_one_item(row, indent + _INDENT_WIDTH) for row in items)
     )
@@ -380,9 +379,9 @@ def _one_item(tokens: list[TokenInfo], column: int) -> bool:
         return False
     depth = 0
     for token in tokens[:-1]:
-        if token.string in _PAIRS:
+        if token.string in BRACKETS:
             depth += 1
-        elif token.string in _PAIRS.values():
+        elif token.string in BRACKETS.values():
             depth -= 1
             if depth < 0:
                 return False
